@@ -1,0 +1,105 @@
+"""Platform accounts (a WeChat Official Account or a Weibo account) and their credentials."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .crypto import EncryptedTextField
+
+
+class Platform(models.TextChoices):
+    WECHAT = "wechat", _("WeChat Official Account")
+    WEIBO = "weibo", _("Weibo")
+
+
+class TokenMode(models.TextChoices):
+    STABLE = "stable", _("Stable token (recommended)")
+    CLASSIC = "classic", _("Classic token (/cgi-bin/token)")
+    AUTHORIZER = "authorizer", _("Third-party authorizer access token")
+
+
+class AccountQuerySet(models.QuerySet):
+    def for_user(self, user) -> AccountQuerySet:
+        """Accounts this user may work on: all for superusers, assigned ones for other staff."""
+        if not user.is_authenticated or not user.is_active or not user.is_staff:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        assigned = self.filter(Q(members=user) | Q(groups__user=user)).values("pk")
+        return self.filter(pk__in=assigned)
+
+
+class Account(models.Model):
+    name = models.CharField(_("display name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    platform = models.CharField(_("platform"), max_length=10, choices=Platform.choices)
+    app_id = models.CharField(
+        _("AppID"), max_length=64, blank=True, help_text=_("WeChat only: the account's AppID.")
+    )
+    app_secret = EncryptedTextField(_("AppSecret"), blank=True)
+    token_mode = models.CharField(
+        _("token mode"),
+        max_length=12,
+        choices=TokenMode.choices,
+        default=TokenMode.STABLE,
+        help_text=_("WeChat only: how the app obtains its access token."),
+    )
+    access_token = EncryptedTextField(
+        _("access token"),
+        blank=True,
+        help_text=_(
+            "Weibo: the token copied from the fan-service developer mode page. "
+            "WeChat third-party platforms: the authorizer access token."
+        ),
+    )
+    api_base = models.URLField(
+        _("API base URL"),
+        blank=True,
+        help_text=_("Leave empty to use the platform's own host (or the server-wide setting)."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="menu_accounts",
+        verbose_name=_("assigned staff"),
+    )
+    groups = models.ManyToManyField(
+        Group, blank=True, related_name="menu_accounts", verbose_name=_("assigned groups")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_platform_display()})"
+
+    @property
+    def effective_api_base(self) -> str:
+        if self.api_base:
+            return self.api_base.rstrip("/")
+        if self.platform == Platform.WECHAT:
+            return settings.WECHAT_API_BASE.rstrip("/")
+        return settings.WEIBO_API_BASE.rstrip("/")
+
+
+class CachedToken(models.Model):
+    """A WeChat access token shared by every worker; refreshed under a row lock."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="cached_token")
+    token = EncryptedTextField(blank=True)  # ciphertext of up to 512 characters
+    expires_at = models.DateTimeField(null=True, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    fetch_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"token for {self.account.slug}"

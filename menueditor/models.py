@@ -1,0 +1,82 @@
+"""Menu drafts and the record of everything done to a live menu."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account
+
+
+class MenuQuerySet(models.QuerySet):
+    def for_user(self, user) -> MenuQuerySet:
+        return self.filter(account__in=Account.objects.for_user(user))
+
+
+class Menu(models.Model):
+    """A draft of an account's menu; the tree is stored in the {"button": [...]} shape."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="menus")
+    title = models.CharField(_("title"), max_length=100)
+    tree = models.JSONField(_("menu"), default=dict)
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = MenuQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("menu draft")
+        verbose_name_plural = _("menu drafts")
+        permissions = [("publish_menu", _("Can publish menus to the platform"))]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PublicationQuerySet(models.QuerySet):
+    def for_user(self, user) -> PublicationQuerySet:
+        return self.filter(account__in=Account.objects.for_user(user))
+
+
+class Publication(models.Model):
+    """One action on the live menu (publish, pull, delete), with exactly what was sent and said."""
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", _("Publish")
+        PULL = "pull", _("Pull")
+        DELETE = "delete", _("Delete")
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("Succeeded")
+        FAILURE = "failure", _("Failed")
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="publications")
+    menu = models.ForeignKey(
+        Menu, null=True, blank=True, on_delete=models.SET_NULL, related_name="publications"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.PUBLISH)
+    payload = models.TextField(blank=True, help_text=_("Exactly what was sent or received."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    code = models.CharField(max_length=32, blank=True)
+    message = models.TextField(blank=True)
+    hint = models.TextField(blank=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.account.slug} {self.created_at:%Y-%m-%d %H:%M}"

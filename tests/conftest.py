@@ -1,0 +1,4 @@
+import os
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls there are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
