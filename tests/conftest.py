@@ -1,4 +1,6 @@
 import os
 
+pytest_plugins = ["tests.plugins.simulator", "tests.plugins.factories"]
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls there are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,0 +1,81 @@
+"""Small factories shared by the tests: users with roles, accounts, drafts."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.contrib.auth.models import Permission, User
+
+from accounts.models import Account
+from menueditor.models import Menu
+
+_seq = itertools.count(1)
+
+SAMPLE_MENU = {
+    "button": [
+        {"type": "click", "name": "今日歌曲", "key": "V1001_TODAY_MUSIC"},
+        {
+            "name": "菜单",
+            "sub_button": [
+                {"type": "view", "name": "搜索", "url": "http://www.soso.com/"},
+                {"type": "click", "name": "赞一下我们", "key": "V1001_GOOD"},
+            ],
+        },
+    ]
+}
+
+
+def make_user(
+    *,
+    username: str | None = None,
+    staff: bool = True,
+    superuser: bool = False,
+    perms: tuple[str, ...] = (),
+    password: str = "pw-for-tests-123",
+) -> User:
+    """perms are codenames of menueditor permissions, e.g. ("change_menu", "publish_menu")."""
+    user = User.objects.create_user(
+        username=username or f"user{next(_seq)}",
+        password=password,
+        is_staff=staff or superuser,
+        is_superuser=superuser,
+    )
+    if perms:
+        user.user_permissions.add(
+            *Permission.objects.filter(content_type__app_label="menueditor", codename__in=perms)
+        )
+    return user
+
+
+def make_account(*, platform: str = "wechat", members: tuple[User, ...] = (), **fields) -> Account:
+    n = next(_seq)
+    defaults = {
+        "name": f"Account {n}",
+        "slug": f"account-{n}",
+        "platform": platform,
+    }
+    if platform == "wechat":
+        defaults |= {"app_id": "wx0123456789abcdef", "app_secret": "demo-app-secret"}
+    else:
+        defaults |= {"access_token": "demo-weibo-token"}
+    account = Account.objects.create(**(defaults | fields))
+    account.members.add(*members)
+    return account
+
+
+def make_menu(account: Account, *, tree: dict | None = None, title: str = "Draft", user=None) -> Menu:
+    return Menu.objects.create(account=account, title=title, tree=tree or SAMPLE_MENU, updated_by=user)
+
+
+@pytest.fixture
+def factories():
+    """Access to the factories from a test: factories.user(...), factories.account(...)."""
+
+    class _F:
+        user = staticmethod(make_user)
+        account = staticmethod(make_account)
+        menu = staticmethod(make_menu)
+        sample_menu = SAMPLE_MENU
+
+    return _F
