@@ -1,1 +1,102 @@
-# Register your models here.
+"""Accounts in the Django admin: secrets are write-only, staff see only the accounts they are assigned to."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .forms import AccountAdminForm
+from .models import Account, Platform, TokenMode
+
+# CachedToken is deliberately not registered: a live token has no business on any page.
+
+ACCESS_FIELDSET = (
+    _("Who may work on this account"),
+    {
+        "fields": ["members", "groups"],
+        "description": _(
+            "Superusers work on every account. Other staff work on the accounts they are assigned to, "
+            "directly or through a group; what they may do there comes from their permissions "
+            "(see the groups “Menu editors” and “Menu publishers”)."
+        ),
+    },
+)
+CONNECTION_FIELDSET = (_("Connection"), {"fields": ["api_base"]})
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    form = AccountAdminForm
+    list_display = ["name", "slug", "platform", "app_id", "credentials_complete", "updated_at"]
+    list_filter = ["platform", "token_mode"]
+    search_fields = ["name", "slug", "app_id"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["members", "groups"]
+    readonly_fields = []
+
+    def get_queryset(self, request):
+        return Account.objects.for_user(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The platform decides which credentials exist; an account does not change platform.
+        return ["platform"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if obj is None else {}
+
+    def get_fieldsets(self, request, obj=None):
+        main = (None, {"fields": ["name", "slug", "platform"]})
+        if obj is None:
+            return [
+                main,
+                (
+                    _("WeChat credentials"),
+                    {
+                        "fields": ["app_id", "token_mode", "set_app_secret"],
+                        "description": _("For a WeChat Official Account; leave empty for Weibo."),
+                    },
+                ),
+                (
+                    _("Access token"),
+                    {
+                        "fields": ["set_access_token"],
+                        "description": _(
+                            "For a Weibo account, or a WeChat account in third-party authorizer mode."
+                        ),
+                    },
+                ),
+                CONNECTION_FIELDSET,
+                ACCESS_FIELDSET,
+            ]
+        if obj.platform == Platform.WECHAT:
+            credentials = (
+                _("WeChat credentials"),
+                {
+                    "fields": ["app_id", "token_mode", "set_app_secret", "set_access_token"],
+                    "description": _(
+                        "Stable and classic token modes need the AppSecret; third-party authorizer mode "
+                        "needs the access token. Secrets are stored encrypted and never shown again."
+                    ),
+                },
+            )
+        else:
+            credentials = (
+                _("Weibo credentials"),
+                {
+                    "fields": ["set_access_token"],
+                    "description": _("The token is stored encrypted and never shown again."),
+                },
+            )
+        return [main, credentials, CONNECTION_FIELDSET, ACCESS_FIELDSET]
+
+    @admin.display(boolean=True, description=_("credentials"))
+    def credentials_complete(self, obj: Account) -> bool:
+        if obj.platform == Platform.WECHAT and obj.token_mode != TokenMode.AUTHORIZER:
+            return bool(obj.app_id and obj.app_secret)
+        return bool(obj.access_token)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and not request.user.is_superuser:
+            # Staff who create an account can work on it afterwards.
+            form.instance.members.add(request.user)

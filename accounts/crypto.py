@@ -44,7 +44,13 @@ def decrypt(ciphertext: str) -> str:
 
 def rotate(ciphertext: str) -> str:
     """Re-encrypt with the newest key (used by the rotate_encryption_keys command)."""
-    return fernet().rotate(ciphertext.encode("ascii")).decode("ascii")
+    try:
+        return fernet().rotate(ciphertext.encode("ascii")).decode("ascii")
+    except InvalidToken as exc:
+        raise ImproperlyConfigured(
+            "A stored secret cannot be decrypted with any key in FIELD_ENCRYPTION_KEYS: "
+            "put the key it was encrypted with back in the list, then rotate again."
+        ) from exc
 
 
 class EncryptedTextField(models.TextField):

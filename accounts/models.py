@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +23,10 @@ class TokenMode(models.TextChoices):
     STABLE = "stable", _("Stable token (recommended)")
     CLASSIC = "classic", _("Classic token (/cgi-bin/token)")
     AUTHORIZER = "authorizer", _("Third-party authorizer access token")
+
+
+# An Official Account's AppID: "wx" and 16 hex digits (shown in the MP console under Development > Basic).
+WECHAT_APP_ID_RE = re.compile(r"^wx[0-9a-f]{16}$")
 
 
 class AccountQuerySet(models.QuerySet):
@@ -83,6 +90,49 @@ class Account(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_platform_display()})"
 
+    def clean(self) -> None:
+        """The credentials each platform needs; errors are keyed by the field to fix."""
+        self.app_id = (self.app_id or "").strip().lower()
+        errors: dict[str, ValidationError] = {}
+        if self.platform == Platform.WECHAT:
+            if not self.app_id:
+                errors["app_id"] = ValidationError(
+                    _("Enter the AppID (MP console: Development > Basic configuration)."), code="required"
+                )
+            elif not WECHAT_APP_ID_RE.match(self.app_id):
+                errors["app_id"] = ValidationError(
+                    _("An AppID is “wx” followed by 16 hexadecimal digits, like wx0123456789abcdef."),
+                    code="invalid",
+                )
+            if self.token_mode == TokenMode.AUTHORIZER:
+                if not self.access_token:
+                    errors["access_token"] = ValidationError(
+                        _("Enter the authorizer access token issued by your third-party platform."),
+                        code="required",
+                    )
+            elif not self.app_secret:
+                errors["app_secret"] = ValidationError(
+                    _("Enter the AppSecret: the %(mode)s mode fetches tokens with it.")
+                    % {"mode": self.get_token_mode_display()},
+                    code="required",
+                )
+        elif self.platform == Platform.WEIBO:
+            if self.app_id:
+                errors["app_id"] = ValidationError(
+                    _("Weibo accounts have no AppID; leave it empty."), code="not_weibo"
+                )
+            if self.app_secret:
+                errors["app_secret"] = ValidationError(
+                    _("Weibo accounts have no AppSecret; leave it empty."), code="not_weibo"
+                )
+            if not self.access_token:
+                errors["access_token"] = ValidationError(
+                    _("Enter the access token copied from the fan-service developer mode page."),
+                    code="required",
+                )
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def effective_api_base(self) -> str:
         if self.api_base:
@@ -103,3 +153,19 @@ class CachedToken(models.Model):
 
     def __str__(self) -> str:
         return f"token for {self.account.slug}"
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in, kept briefly so accounts.throttle can lock out password guessing."""
+
+    username = models.CharField(max_length=150)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "address", "created_at"])]
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address} at {self.created_at:%Y-%m-%d %H:%M}"
