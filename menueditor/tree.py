@@ -3,7 +3,8 @@
 Shape: up to a few top-level buttons, each a leaf (a type and that type's fields) or a parent of
 leaves. Counting, byte limits and which fields a type needs are the platform modules' business;
 this module only reads and writes the structure, tolerantly, so that every problem can be reported
-by position instead of failing on the first one.
+by position instead of failing on the first one. Anything that is not a menu at all raises
+MenuParseError, and nothing else.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ from typing import Any
 
 # Every per-type field any platform knows, in the order the platforms' pages write them.
 FIELD_NAMES: tuple[str, ...] = ("key", "url", "appid", "pagepath", "media_id", "article_id")
+
+# Guards against hostile input. A full WeChat menu (3 x 5 buttons with 1024-byte URLs) is well
+# under 100 kB, so these never refuse a real menu.
+MAX_TEXT_BYTES = 1_000_000
+# Two levels are allowed; a third is parsed so that validation can name it, deeper is not a menu.
+MAX_DEPTH = 3
+MAX_LIST_LENGTH = 100
 
 
 class MenuParseError(ValueError):
@@ -37,11 +45,8 @@ class Button:
         return self.values.get(name, "")
 
     def to_json(self) -> dict[str, Any]:
+        """This button as the platforms write it; what was parsed comes back out unchanged."""
         out: dict[str, Any] = {}
-        if self.is_parent:
-            out["name"] = self.name
-            out["sub_button"] = [child.to_json() for child in self.children or []]
-            return out
         if self.type:
             out["type"] = self.type
         out["name"] = self.name
@@ -49,7 +54,7 @@ class Button:
             if name in self.values:
                 out[name] = self.values[name]
         if self.children is not None:
-            out["sub_button"] = []
+            out["sub_button"] = [child.to_json() for child in self.children]
         return out
 
 
@@ -57,12 +62,18 @@ class Button:
 class MenuTree:
     buttons: list[Button] = field(default_factory=list)
 
+    @classmethod
+    def from_json(cls, data: Any) -> MenuTree:
+        return parse_menu(data)
+
     def to_json(self) -> dict[str, Any]:
         """The {"button": [...]} shape people paste, export and the platforms accept."""
         return {"button": [b.to_json() for b in self.buttons]}
 
     def button_at(self, path: tuple[int, ...]) -> Button | None:
         """The button at (top,) or (top, sub), or None when there is none."""
+        if not path or len(path) > 2 or any(i < 0 for i in path):
+            return None
         try:
             button = self.buttons[path[0]]
             if len(path) == 2:
@@ -73,14 +84,31 @@ class MenuTree:
 
 
 def _text(value: Any, where: str) -> str:
-    # Platforms accept numbers where strings are expected (ids from menu/get); nested values are not text.
+    # Numbers are read as their text (some clients write keys and ids as numbers); null is empty.
     if value is None:
         return ""
     if isinstance(value, bool):
         raise MenuParseError(f"{where}: expected text, found {json.dumps(value)}")
-    if isinstance(value, str | int | float):
-        return str(value)
-    raise MenuParseError(f"{where}: expected text, found {type(value).__name__}")
+    if isinstance(value, int | float):
+        try:
+            value = str(value)
+        except ValueError as exc:  # integers past Python's digit limit
+            raise MenuParseError(f"{where}: expected text, found a number too large") from exc
+    if not isinstance(value, str):
+        raise MenuParseError(f"{where}: expected text, found {type(value).__name__}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone \ud800 escape cannot be sent to any platform
+        raise MenuParseError(f"{where}: the text is not valid Unicode") from exc
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise MenuParseError(f"{where}: expected a list, found {type(value).__name__}")
+    if len(value) > MAX_LIST_LENGTH:
+        raise MenuParseError(f"{where}: {len(value)} buttons is far more than any menu holds")
+    return value
 
 
 def _parse_button(data: Any, where: str, depth: int) -> Button:
@@ -97,8 +125,9 @@ def _parse_button(data: Any, where: str, depth: int) -> Button:
             subs = subs["list"]
         if subs is None:
             subs = []
-        if not isinstance(subs, list):
-            raise MenuParseError(f"{where}.sub_button: expected a list")
+        subs = _list(subs, f"{where}.sub_button")
+        if subs and depth >= MAX_DEPTH:
+            raise MenuParseError(f"{where}.sub_button: nested far deeper than a menu's two levels")
         button.children = [
             _parse_button(sub, f"{where}.sub_button[{i}]", depth + 1) for i, sub in enumerate(subs)
         ]
@@ -108,21 +137,27 @@ def _parse_button(data: Any, where: str, depth: int) -> Button:
 def parse_menu(data: Any) -> MenuTree:
     """Read a menu from JSON text or decoded JSON.
 
-    Accepts {"button": [...]}, WeChat's menu/get answer {"menu": {"button": [...]}} and Weibo's
-    show.json answer of the same shape. Raises MenuParseError when it is not a menu at all.
+    Accepts {"button": [...]}, WeChat's menu/get answer {"menu": {"button": [...]}}, Weibo's
+    show.json answer of the same shape, and get_current_selfmenu_info's {"selfmenu_info": {...}}.
+    Raises MenuParseError, and nothing else, when it is not a menu at all.
     """
-    if isinstance(data, bytes | str):
+    if isinstance(data, bytes | bytearray | str):
+        if len(data) > MAX_TEXT_BYTES:
+            raise MenuParseError(f"the text is {len(data)} long; a menu is far smaller")
         try:
             data = json.loads(data)
-        except (ValueError, RecursionError) as exc:
+        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
             raise MenuParseError(f"not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise MenuParseError('expected a JSON object with a "button" list')
-    if "button" not in data and isinstance(data.get("menu"), dict):
-        data = data["menu"]
-    buttons = data.get("button")
-    if not isinstance(buttons, list):
+    if "button" not in data:
+        for wrapper in ("menu", "selfmenu_info"):
+            if isinstance(data.get(wrapper), dict):
+                data = data[wrapper]
+                break
+    if not isinstance(data.get("button"), list):
         raise MenuParseError('expected a JSON object with a "button" list')
+    buttons = _list(data["button"], "button")
     return MenuTree([_parse_button(b, f"button[{i}]", 1) for i, b in enumerate(buttons)])
 
 

@@ -7,6 +7,7 @@ generic checks here read only those tables, so templates and views ask the platf
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,9 +15,8 @@ from urllib.parse import urlsplit
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from menueditor.tree import MenuTree, parse_menu
+from menueditor.tree import Button, MenuTree, parse_menu
 
 ERROR = "error"
 WARNING = "warning"
@@ -26,18 +26,28 @@ WARNING = "warning"
 class Problem:
     """One thing wrong with a menu: where, which field, the limit and what was found."""
 
-    path: tuple[int, ...]  # () for the whole menu, (top,) or (top, sub)
+    path: tuple[int, ...]  # () for the whole menu, (top,) or (top, sub), counted from 0
     field: str  # "button", "sub_button", "name", "type" or a field name such as "url"
     template: Any  # a lazy translatable string with %(...)s placeholders
     params: dict[str, Any] = field(default_factory=dict)
     severity: str = ERROR
     code: str = ""  # the platform's own error code for this rule, when it has one
     limit: int | None = None
-    found: int | None = None
+    found: int | str | None = None  # a count or byte length; for a type, the type found
 
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    @property
+    def button(self) -> int | None:
+        """The top-level button's number as people count (1-based), or None for the whole menu."""
+        return self.path[0] + 1 if self.path else None
+
+    @property
+    def sub_button(self) -> int | None:
+        """The sub-button's number as people count (1-based), or None."""
+        return self.path[1] + 1 if len(self.path) > 1 else None
 
     @property
     def where(self) -> str:
@@ -46,16 +56,36 @@ class Problem:
     @property
     def message(self) -> str:
         """The message in the active language, without the position."""
-        return str(self.template) % self.params
+        return str(self.template) % {k: _render(v) for k, v in self.params.items()}
 
     def text(self, language: str | None = None) -> str:
         """Position, field and message, in the given language (or the active one)."""
         with translation.override(language or translation.get_language()):
             place = self.where
-            return f"{place}: {self.field}: {self.message}" if place else self.message
+            head = f"{place}: {self.field}" if place else self.field
+            return f"{head}: {self.message}"
+
+    def as_dict(self, language: str | None = None) -> dict[str, Any]:
+        """A JSON-friendly form, for APIs and the command line."""
+        with translation.override(language or translation.get_language()):
+            return {
+                "path": list(self.path),
+                "where": self.where,
+                "field": self.field,
+                "severity": self.severity,
+                "code": self.code,
+                "limit": self.limit,
+                "found": self.found,
+                "message": self.message,
+            }
 
     def __str__(self) -> str:
         return self.text()
+
+
+def _render(value: Any) -> Any:
+    # Lazy strings are rendered in the language active at rendering time, not at creation.
+    return value if isinstance(value, int | float | str) or value is None else str(value)
 
 
 def describe_path(path: tuple[int, ...]) -> str:
@@ -84,7 +114,7 @@ class FieldSpec:
 
 
 def utf8_length(text: str) -> int:
-    return len(text.encode("utf-8"))
+    return len(text.encode("utf-8", errors="surrogatepass"))
 
 
 def char_width(char: str) -> int:
@@ -102,6 +132,20 @@ def text_width(text: str) -> int:
 
 ELLIPSIS = "..."
 
+# A web address the phone can open: http(s)://host..., no spaces or control characters anywhere.
+_URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def is_web_url(value: str) -> bool:
+    if _URL_FORBIDDEN.search(value):
+        return False
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # e.g. an invalid IPv6 literal or port
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(host)
+
 
 class PlatformRules:
     code: str = ""
@@ -115,6 +159,8 @@ class PlatformRules:
     # Platform error codes per rule, keyed (rule, level); see the platform module for sources.
     error_codes: dict[tuple[str, int], str] = {}
     url_fields: tuple[str, ...] = ("url",)
+    # WeChat's own example sends leaves with "sub_button": []; Weibo refuses any empty list.
+    leaf_may_carry_empty_sub_button: bool = True
 
     # -- counting -------------------------------------------------------------------------------
     def byte_length(self, text: str) -> int:
@@ -155,8 +201,23 @@ class PlatformRules:
         return parse_menu(data)
 
     def payload(self, tree: MenuTree) -> dict[str, Any]:
-        """The JSON object the platform's create call takes."""
-        return tree.to_json()
+        """The JSON object the platform's create call takes.
+
+        Each button carries its type's fields only: values left over from another type (the
+        editor keeps them while someone switches types) are not sent.
+        """
+        return {"button": [self._payload_button(b) for b in tree.buttons]}
+
+    def _payload_button(self, button: Button) -> dict[str, Any]:
+        out = button.to_json()
+        button_type = self.button_types.get(button.type)
+        if button_type is not None:
+            for name in button.values:
+                if name not in button_type.fields:
+                    del out[name]
+        if button.children is not None:
+            out["sub_button"] = [self._payload_button(child) for child in button.children]
+        return out
 
     def payload_text(self, tree: MenuTree) -> str:
         """The exact menu text that publishing sends: UTF-8, no \\u escapes."""
@@ -164,6 +225,7 @@ class PlatformRules:
 
     # -- validation -----------------------------------------------------------------------------
     def validate(self, tree: MenuTree) -> list[Problem]:
+        """Every problem, errors and warnings, in the order of the buttons."""
         problems: list[Problem] = []
         count = len(tree.buttons)
         if not 1 <= count <= self.max_buttons:
@@ -179,55 +241,20 @@ class PlatformRules:
                 )
             )
         for i, button in enumerate(tree.buttons):
-            path = (i,)
             if button.is_parent:
-                problems += self._check_name(button.name, path, 1)
-                if button.type:
-                    problems.append(
-                        self._problem(
-                            path,
-                            "type",
-                            _(
-                                "a button with sub-buttons carries no type of its own; "
-                                "the platform ignores “%(type)s”"
-                            ),
-                            "type",
-                            1,
-                            severity=WARNING,
-                            type=button.type,
-                        )
-                    )
-                subs = button.children or []
-                if not 1 <= len(subs) <= self.max_sub_buttons:
-                    problems.append(
-                        self._problem(
-                            path,
-                            "sub_button",
-                            _("a parent needs 1 to %(limit)d sub-buttons; found %(found)d"),
-                            "count",
-                            2,
-                            limit=self.max_sub_buttons,
-                            found=len(subs),
-                        )
-                    )
-                for j, sub in enumerate(subs):
-                    if sub.children:
-                        problems.append(
-                            self._problem(
-                                (i, j),
-                                "sub_button",
-                                _("menus have two levels only; a sub-button cannot have sub-buttons"),
-                                "depth",
-                                2,
-                            )
-                        )
-                    problems += self._check_leaf(sub, (i, j), 2)
+                problems += self._check_parent(button, (i,))
             else:
-                problems += self._check_leaf(button, path, 1)
+                problems += self._check_leaf(button, (i,), 1)
         return problems
 
     def errors(self, tree: MenuTree) -> list[Problem]:
         return [p for p in self.validate(tree) if p.is_error]
+
+    def warnings(self, tree: MenuTree) -> list[Problem]:
+        return [p for p in self.validate(tree) if not p.is_error]
+
+    def is_valid(self, tree: MenuTree) -> bool:
+        return not self.errors(tree)
 
     def _problem(
         self, path, field_name, template, rule, level, *, severity=ERROR, limit=None, found=None, **params
@@ -244,16 +271,63 @@ class PlatformRules:
             found=found,
         )
 
+    def _check_parent(self, button: Button, path: tuple[int, ...]) -> list[Problem]:
+        problems = self._check_name(button.name, path, 1)
+        if button.type:
+            problems.append(
+                self._problem(
+                    path,
+                    "type",
+                    _(
+                        "a button with sub-buttons carries no type of its own; "
+                        "remove “%(found)s” or remove the sub-buttons"
+                    ),
+                    "type",
+                    1,
+                    found=button.type,
+                )
+            )
+        subs = button.children or []
+        if not 1 <= len(subs) <= self.max_sub_buttons:
+            problems.append(
+                self._problem(
+                    path,
+                    "sub_button",
+                    _("a button with a sub-menu needs 1 to %(limit)d sub-buttons; found %(found)d"),
+                    "count",
+                    2,
+                    limit=self.max_sub_buttons,
+                    found=len(subs),
+                )
+            )
+        for j, sub in enumerate(subs):
+            sub_path = (*path, j)
+            if sub.children:
+                problems += self._check_name(sub.name, sub_path, 2)
+                problems.append(
+                    self._problem(
+                        sub_path,
+                        "sub_button",
+                        _("menus have two levels only; a sub-button cannot have %(found)d sub-buttons"),
+                        "depth",
+                        2,
+                        limit=0,
+                        found=len(sub.children),
+                    )
+                )
+            else:
+                problems += self._check_leaf(sub, sub_path, 2)
+        return problems
+
     def _check_name(self, name: str, path: tuple[int, ...], level: int) -> list[Problem]:
-        problems = []
         size = self.byte_length(name)
         limit = self.name_limit(level)
         if not name.strip():
-            problems.append(
+            return [
                 self._problem(path, "name", _("a name is required"), "name", level, limit=limit, found=size)
-            )
-        elif size > limit:
-            problems.append(
+            ]
+        if size > limit:
+            return [
                 self._problem(
                     path,
                     "name",
@@ -263,9 +337,9 @@ class PlatformRules:
                     limit=limit,
                     found=size,
                 )
-            )
-        elif self.is_truncated(name, level):
-            problems.append(
+            ]
+        if self.is_truncated(name, level):
+            return [
                 self._problem(
                     path,
                     "name",
@@ -278,44 +352,51 @@ class PlatformRules:
                     shown=self.display_name(name, level),
                     chars=self.display_width(level) // 2,
                 )
-            )
-        return problems
+            ]
+        return []
 
-    def _check_leaf(self, button, path: tuple[int, ...], level: int) -> list[Problem]:
+    def _check_leaf(self, button: Button, path: tuple[int, ...], level: int) -> list[Problem]:
         problems = self._check_name(button.name, path, level)
-        button_type = self.button_types.get(button.type)
+        if button.children == [] and not self.leaf_may_carry_empty_sub_button:
+            problems.append(
+                self._problem(
+                    path,
+                    "sub_button",
+                    _("an empty sub-button list is refused; remove it or add 1 to %(limit)d sub-buttons"),
+                    "count",
+                    2,
+                    limit=self.max_sub_buttons,
+                    found=0,
+                )
+            )
         if not button.type:
             problems.append(self._problem(path, "type", _("choose what the button does"), "type", level))
             return problems
+        button_type = self.button_types.get(button.type)
         if button_type is None:
             problems.append(
                 self._problem(
                     path,
                     "type",
-                    _("“%(type)s” is not a button type this platform accepts"),
+                    _("“%(found)s” is not a button type %(platform)s accepts"),
                     "type",
                     level,
-                    type=button.type,
+                    found=button.type,
+                    platform=self.label,
                 )
             )
             return problems
         if button_type.note:
             problems.append(
                 self._problem(
-                    path,
-                    "type",
-                    pgettext_lazy("note", "%(note)s"),
-                    "note",
-                    level,
-                    severity=WARNING,
-                    note=button_type.note,
+                    path, "type", "%(note)s", "note", level, severity=WARNING, note=button_type.note
                 )
             )
         for spec in self.fields_for(button.type):
             problems += self._check_field(button, spec, path, level)
         return problems
 
-    def _check_field(self, button, spec: FieldSpec, path, level) -> list[Problem]:
+    def _check_field(self, button: Button, spec: FieldSpec, path, level) -> list[Problem]:
         value = button.value(spec.name)
         size = self.byte_length(value)
         if not value.strip():
@@ -344,17 +425,15 @@ class PlatformRules:
                     field=spec.label,
                 )
             ]
-        if spec.name in self.url_fields:
-            parts = urlsplit(value.strip())
-            if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-                return [
-                    self._problem(
-                        path,
-                        spec.name,
-                        _("%(field)s must be a web address starting with http:// or https://"),
-                        spec.name,
-                        level,
-                        field=spec.label,
-                    )
-                ]
+        if spec.name in self.url_fields and not is_web_url(value):
+            return [
+                self._problem(
+                    path,
+                    spec.name,
+                    _("%(field)s must be a web address starting with http:// or https://"),
+                    "url_format",
+                    level,
+                    field=spec.label,
+                )
+            ]
         return []

@@ -26,6 +26,8 @@ class WeChatRules(PlatformRules):
     name_limits = {1: 16, 2: 60}
     # About 4 CJK characters top level and 8 sub level before "..." (menu/create, 注意事项).
     display_widths = {1: 8, 2: 16}
+    # key 128 and url 1024 bytes are WeChat's; the page gives no figure for the other fields, so
+    # theirs are our own ceilings, well above any real AppID (18), media_id or article_id (~64).
     fields = {
         "key": FieldSpec("key", _("Key"), 128, _("Sent to your server when the button is tapped.")),
         "url": FieldSpec("url", _("Web address"), 1024, _("The page the button opens.")),
@@ -132,6 +134,9 @@ class WeChatRules(PlatformRules):
         ("key", 2): "40026",
         ("url", 1): "40020",
         ("url", 2): "40027",
+        # "invalid button url domain" / "invalid sub button url domain": also what a malformed URL gets.
+        ("url_format", 1): "40055",
+        ("url_format", 2): "40054",
         ("depth", 2): "40022",
     }
 

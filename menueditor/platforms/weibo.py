@@ -20,6 +20,8 @@ class WeiboRules(PlatformRules):
     name_limits = {1: 16, 2: 40}
     # Weibo documents no display width; its client shows about as much as WeChat's.
     display_widths = {1: 8, 2: 16}
+    # "sub_button ... 个数应为1~5个": an empty list is refused even on a leaf (platforms.md).
+    leaf_may_carry_empty_sub_button = False
     fields = {
         "key": FieldSpec("key", _("Key"), 128, _("Sent to your server when the button is tapped.")),
         "url": FieldSpec("url", _("Web address"), 256, _("The page the button opens.")),

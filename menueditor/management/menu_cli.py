@@ -1,0 +1,76 @@
+"""What the menu commands share: reading a menu file (or standard input) and printing problems."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from menueditor.platforms.base import PlatformRules, Problem
+from menueditor.tree import MAX_TEXT_BYTES, MenuParseError, MenuTree, parse_menu
+
+STDIN = "-"
+
+
+def add_language_argument(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--language",
+        choices=[code for code, _name in settings.LANGUAGES],
+        default=settings.LANGUAGE_CODE,
+        help="Language of the messages (default: the LANGUAGE_CODE setting).",
+    )
+
+
+def read_source(path: str) -> bytes:
+    """The bytes of FILE, or of standard input for '-'; CommandError (one line) when unreadable."""
+    if path == STDIN:
+        stream = getattr(sys.stdin, "buffer", None)
+        data = stream.read(MAX_TEXT_BYTES + 1) if stream else sys.stdin.read(MAX_TEXT_BYTES + 1)
+        return data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        with Path(path).open("rb") as handle:
+            return handle.read(MAX_TEXT_BYTES + 1)
+    except OSError as exc:
+        raise CommandError(
+            _("cannot read %(file)s: %(reason)s") % {"file": path, "reason": exc.strerror or exc}
+        ) from exc
+
+
+def source_name(path: str) -> str:
+    return _("standard input") if path == STDIN else path
+
+
+def read_menu(path: str) -> MenuTree:
+    """Parse FILE as a menu; CommandError (one line) when it is unreadable or not a menu."""
+    data = read_source(path)
+    try:
+        return parse_menu(data)
+    except MenuParseError as exc:
+        message = " ".join(str(exc).split())  # the JSON decoder's detail, kept on one line
+        raise CommandError(
+            _("%(file)s is not a menu: %(reason)s") % {"file": source_name(path), "reason": message}
+        ) from exc
+
+
+def problem_line(problem: Problem, platform: PlatformRules) -> str:
+    """One line: severity, where, which field, what is wrong, and the platform's code if any."""
+    severity = _("error") if problem.is_error else _("warning")
+    line = f"{severity}: {problem.text()}"
+    if problem.code:
+        line += " " + _("(%(platform)s error %(code)s)") % {"platform": platform.label, "code": problem.code}
+    return line
+
+
+def summary(problems: list[Problem]) -> str:
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    return ", ".join(
+        [
+            ngettext("%(n)d error", "%(n)d errors", errors) % {"n": errors},
+            ngettext("%(n)d warning", "%(n)d warnings", warnings) % {"n": warnings},
+        ]
+    )
