@@ -1,1 +1,25 @@
-"""Placeholder replaced by the simulator work: the `simulator` fixture lives here."""
+"""The `simulator` fixture: one platform simulator per test session, reset before each test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from simulator.server import Simulator, start_simulator
+
+
+@pytest.fixture(scope="session")
+def simulator_server() -> Iterator[Simulator]:
+    """The running simulator (loopback, ephemeral port), started once per session (per xdist worker)."""
+    sim = start_simulator()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def simulator(simulator_server: Simulator) -> Iterator[Simulator]:
+    """The simulator with no menus, tokens, faults or log; point an account's api_base at `.url`."""
+    simulator_server.reset()
+    yield simulator_server
+    simulator_server.reset()

@@ -1,0 +1,426 @@
+"""The simulator's HTTP server, its shared state, the request log and the faults tests ask for.
+
+One ThreadingHTTPServer serves both platforms: WeChat under /cgi-bin/, Weibo under /2/, and a small
+control API under /_sim/ for the demo. All state sits behind one lock; only a fault's delay is
+waited out without it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import time
+import traceback
+from dataclasses import asdict, dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from .exchange import RecordedRequest, Reply
+from .wechat import WeChat, wechat_error
+from .weibo import Weibo, weibo_error
+
+DEFAULT_APPID = "wx0123456789abcdef"
+DEFAULT_SECRET = "demo-app-secret"
+DEFAULT_WEIBO_TOKEN = "demo-weibo-token"
+# The mini program of the WeChat page's own example (menu/create, 5.1) is linked by default.
+DEFAULT_LINKED_MINIPROGRAMS = frozenset({"wx286b93c14bbf93aa"})
+
+WECHAT_PREFIX = "/cgi-bin/"
+WEIBO_PREFIX = "/2/"
+
+
+def platform_of(path: str) -> str | None:
+    if path.startswith(WECHAT_PREFIX):
+        return "wechat"
+    if path.startswith(WEIBO_PREFIX):
+        return "weibo"
+    return None
+
+
+@dataclass
+class Fault:
+    """What the next `times` matching requests get instead of (or before) the normal answer."""
+
+    path: str | None = None
+    platform: str | None = None
+    errcode: int | None = None
+    errmsg: str | None = None
+    delay: float | None = None
+    http_status: int | None = None
+    not_json: bool = False
+    times: int | None = 1  # None: every matching request until reset
+
+    def matches(self, path: str) -> bool:
+        if self.path is not None and self.path.rstrip("/") != path.rstrip("/"):
+            return False
+        return self.platform is None or self.platform == platform_of(path)
+
+    def reply(self, sim: Simulator, req: RecordedRequest) -> Reply | None:
+        """The answer replacing the normal one, or None when the fault is only a delay."""
+        if self.http_status is not None:
+            return Reply.html(self.http_status, _REASONS.get(self.http_status, "Error"))
+        if self.not_json:
+            # A reply cut short, still labelled JSON: clients must not trust the content type.
+            return Reply(200, b'{"errcode":0,"errmsg":"o', {"Content-Type": "application/json"})
+        if self.errcode is not None:
+            if platform_of(req.path) == "weibo":
+                return weibo_error(sim, req.path, self.errcode, self.errmsg)
+            return wechat_error(self.errcode, self.errmsg, client_ip=req.client_ip)
+        return None
+
+
+_REASONS = {
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Temporarily Unavailable",
+    504: "Gateway Time-out",
+}
+
+
+class Simulator:
+    """Both platforms' state, the request log and the faults; see the module docs of wechat/weibo."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.wechat = WeChat(self)
+        self.weibo = Weibo(self)
+        self.url = ""
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.reset()
+
+    # --- life cycle ------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget menus, tokens, faults, the log, counters and settings; keep the default credentials."""
+        with self.lock:
+            wake = getattr(self, "_wake", None)
+            if wake is not None:
+                wake.set()  # end any fault delay still being waited out
+            self._wake = threading.Event()
+            self._requests: list[RecordedRequest] = []
+            self._faults: list[Fault] = []
+            self._token_fetches = 0
+            self.refusals: list[dict[str, Any]] = []
+            self.clock_offset = 0.0
+            # Settings a test may change; back to these defaults on every reset.
+            self.token_lifetime = 7200
+            self.create_quota = 1000
+            self.token_quota = 2000
+            self.force_refresh_quota = 20
+            self.linked_miniprograms: set[str] = set(DEFAULT_LINKED_MINIPROGRAMS)
+            self.disallowed_types: set[str] = set()
+            self.users: dict[str, Any] = {}
+            self.ip_whitelist: list[str] | None = None
+            self.weibo_string_codes = False
+            self.weibo_error_status = 400
+            self.wechat.reset()
+            self.weibo.reset()
+            self.wechat.add_app(DEFAULT_APPID, DEFAULT_SECRET)
+            self.weibo.add_token(DEFAULT_WEIBO_TOKEN)
+
+    def stop(self) -> None:
+        with self.lock:
+            self._wake.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    # --- set-up --------------------------------------------------------------------------------
+
+    def add_wechat_app(self, appid: str, secret: str) -> None:
+        with self.lock:
+            self.wechat.add_app(appid, secret)
+
+    def add_weibo_token(self, token: str) -> None:
+        with self.lock:
+            self.weibo.add_token(token)
+
+    def add_authorizer_token(self, token: str, appid: str = DEFAULT_APPID) -> None:
+        """A third-party platform's authorizer_access_token acting for `appid`."""
+        with self.lock:
+            self.wechat.add_authorizer_token(token, appid)
+
+    def set_ip_whitelist(self, ips: list[str] | None) -> None:
+        """With a list, WeChat token calls from any other IP fail with 40164; None turns it off."""
+        with self.lock:
+            self.ip_whitelist = list(ips) if ips is not None else None
+
+    def set_console_menu(self, selfmenu_info: dict | None, appid: str = DEFAULT_APPID) -> None:
+        """A menu saved in the MP web console: only get_current_selfmenu_info shows it."""
+        with self.lock:
+            self.wechat.set_console_menu(appid, selfmenu_info)
+
+    def expire_tokens(self) -> None:
+        """Every token issued so far now answers 42001 (WeChat) or 21327 (Weibo)."""
+        with self.lock:
+            self.wechat.expire_tokens()
+            self.weibo.expire_tokens()
+
+    def invalidate_tokens(self) -> None:
+        """Every token issued so far now answers 40001 (WeChat) or 21332 (Weibo)."""
+        with self.lock:
+            self.wechat.invalidate_tokens()
+            self.weibo.invalidate_tokens()
+
+    def now(self) -> float:
+        return time.time() + self.clock_offset
+
+    def advance(self, seconds: float) -> None:
+        """Move the simulator's clock forward (token lifetimes, overlaps, rate limits, quotas)."""
+        with self.lock:
+            self.clock_offset += seconds
+
+    def add_fault(
+        self,
+        path: str | None = None,
+        *,
+        errcode: int | None = None,
+        errmsg: str | None = None,
+        delay: float | None = None,
+        http_status: int | None = None,
+        not_json: bool = False,
+        times: int | None = 1,
+        platform: str | None = None,
+    ) -> Fault:
+        """The next `times` requests to `path` (any path of `platform`, or any at all) get this fault."""
+        if platform not in (None, "wechat", "weibo"):
+            raise ValueError(f"unknown platform {platform!r}")
+        if errcode is None and delay is None and http_status is None and not not_json:
+            raise ValueError("a fault needs errcode, delay, http_status or not_json")
+        if path is not None and not path.startswith("/"):
+            path = "/" + path
+        fault = Fault(path, platform, errcode, errmsg, delay, http_status, not_json, times)
+        with self.lock:
+            self._faults.append(fault)
+        return fault
+
+    # --- inspection ------------------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every platform request received since the last reset, oldest first."""
+        with self.lock:
+            return list(self._requests)
+
+    def requests_to(self, path: str) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path == path]
+
+    @property
+    def token_fetches(self) -> int:
+        """How many stable_token and token calls answered with a token."""
+        with self.lock:
+            return self._token_fetches
+
+    def count_token_fetch(self) -> None:
+        self._token_fetches += 1
+
+    def note_refusal(self, path: str, code: int, detail: str) -> None:
+        self.refusals.append({"path": path, "code": code, "detail": detail})
+
+    @property
+    def wechat_menu(self) -> dict | None:
+        """The default app's live API menu, exactly as it was sent (None when none is set)."""
+        return self.wechat_menu_for(DEFAULT_APPID)
+
+    @wechat_menu.setter
+    def wechat_menu(self, menu: dict | None) -> None:
+        """Set the live menu as if someone published it elsewhere (drift)."""
+        with self.lock:
+            self.wechat.set_api_menu(DEFAULT_APPID, menu)
+
+    def wechat_menu_for(self, appid: str) -> dict | None:
+        with self.lock:
+            app = self.wechat.apps.get(appid)
+            return copy.deepcopy(app.menu) if app else None
+
+    @property
+    def wechat_conditional_menus(self) -> list[dict]:
+        with self.lock:
+            return copy.deepcopy(self.wechat.apps[DEFAULT_APPID].conditional)
+
+    @property
+    def weibo_menu(self) -> dict | None:
+        """The default token's live menu as decoded from the form field (None when none is set)."""
+        return self.weibo_menu_for(DEFAULT_WEIBO_TOKEN)
+
+    @weibo_menu.setter
+    def weibo_menu(self, menu: dict | None) -> None:
+        with self.lock:
+            self.weibo.add_token(DEFAULT_WEIBO_TOKEN).menu = copy.deepcopy(menu)
+
+    def weibo_menu_for(self, token: str) -> dict | None:
+        with self.lock:
+            account = self.weibo.accounts.get(token)
+            return copy.deepcopy(account.menu) if account else None
+
+    def state(self) -> dict[str, Any]:
+        """Everything worth seeing at a glance (GET /_sim/state)."""
+        with self.lock:
+            return {
+                "url": self.url,
+                "wechat": {
+                    appid: {
+                        "menu": app.menu,
+                        "menuid": app.menuid,
+                        "conditionalmenu": app.conditional,
+                        "console_menu": app.console_menu,
+                    }
+                    for appid, app in self.wechat.apps.items()
+                },
+                "weibo": {token: {"menu": account.menu} for token, account in self.weibo.accounts.items()},
+                "token_fetches": self._token_fetches,
+                "faults": [asdict(f) for f in self._faults],
+                "refusals": self.refusals[-20:],
+                "requests": [
+                    {"method": r.method, "path": r.path, "body": r.body.decode("utf-8", "replace")}
+                    for r in self._requests[-50:]
+                ],
+            }
+
+    # --- serving -------------------------------------------------------------------------------
+
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes, client_ip: str) -> Reply:
+        parts = urlsplit(target)
+        path = parts.path
+        query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        if path.startswith("/_sim/"):
+            return self._control(method, path, body)
+        platform = platform_of(path)
+        if platform is None:
+            return Reply.html(404, "Not Found")
+        req = RecordedRequest(method, path, query, headers, body, client_ip)
+        with self.lock:
+            self._requests.append(req)
+            fault = self._take_fault(path)
+            wake = self._wake
+        if fault is not None:
+            if fault.delay:
+                wake.wait(fault.delay)
+            reply = fault.reply(self, req)
+            if reply is not None:
+                return reply
+        with self.lock:
+            return self.wechat.handle(req) if platform == "wechat" else self.weibo.handle(req)
+
+    def _take_fault(self, path: str) -> Fault | None:
+        for fault in self._faults:
+            if fault.matches(path):
+                if fault.times is not None:
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self._faults.remove(fault)
+                return fault
+        return None
+
+    def _control(self, method: str, path: str, body: bytes) -> Reply:
+        """The demo's remote control: faults, reset, token tricks, console menu, state."""
+        if path == "/_sim/state":
+            return Reply.json(self.state(), content_type="application/json")
+        if method != "POST":
+            return Reply.json({"error": "use POST"}, status=405, content_type="application/json")
+        try:
+            data = json.loads(body.decode("utf-8")) if body.strip() else None
+        except ValueError:
+            return Reply.json({"error": "the body is not JSON"}, status=400, content_type="application/json")
+        try:
+            if path == "/_sim/fault":
+                self.add_fault(**(data or {}))
+            elif path == "/_sim/reset":
+                self.reset()
+            elif path == "/_sim/expire_tokens":
+                self.expire_tokens()
+            elif path == "/_sim/invalidate_tokens":
+                self.invalidate_tokens()
+            elif path == "/_sim/console_menu":
+                self.set_console_menu(data)
+            elif path == "/_sim/ip_whitelist":
+                self.set_ip_whitelist(data)
+            else:
+                return Reply.json({"error": "unknown control"}, status=404, content_type="application/json")
+        except (TypeError, ValueError, KeyError) as exc:
+            return Reply.json({"error": str(exc)}, status=400, content_type="application/json")
+        return Reply.json({"ok": True}, content_type="application/json")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def version_string(self) -> str:
+        return "nginx"
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    do_POST = do_PUT = do_DELETE = do_GET
+
+    def _serve(self) -> None:
+        body = self._read_body()
+        headers = dict(self.headers.items())
+        try:
+            reply = self.server.simulator.handle(
+                self.command, self.path, headers, body, self.client_address[0]
+            )
+        except Exception:  # a bug of the simulator must still answer, and visibly
+            self.server.simulator_errors += 1
+            reply = Reply.html(500, "Internal Server Error")
+            traceback.print_exc()
+        try:
+            self.send_response(reply.status)
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            self.wfile.write(reply.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up waiting (a delay fault longer than its timeout)
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = 64
+
+    def __init__(self, address: tuple[str, int], simulator: Simulator, verbose: bool) -> None:
+        self.simulator = simulator
+        self.verbose = verbose
+        self.simulator_errors = 0
+        super().__init__(address, _Handler)
+
+
+def start_simulator(host: str = "127.0.0.1", port: int = 0, *, verbose: bool = False) -> Simulator:
+    """Start the simulator in a daemon thread; `port=0` picks a free port (see `.url`)."""
+    sim = Simulator()
+    server = _Server((host, port), sim, verbose)
+    sim._server = server
+    bound_host, bound_port = server.server_address[:2]
+    sim.url = f"http://{bound_host}:{bound_port}"
+    sim._thread = threading.Thread(target=server.serve_forever, name="platform-simulator", daemon=True)
+    sim._thread.start()
+    return sim
