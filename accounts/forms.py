@@ -96,7 +96,9 @@ class AccountAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for form_name, model_name in SECRET_FIELDS.items():
-            if form_name in self.fields:
+            if self._meta.fields is not None and form_name not in self._meta.fields:
+                del self.fields[form_name]  # not asked for (the admin's fieldsets for this platform)
+            else:
                 widget = self.fields[form_name].widget
                 widget.is_set = bool(getattr(self.instance, model_name))
                 if widget.is_set:

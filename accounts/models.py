@@ -97,24 +97,24 @@ class Account(models.Model):
         if self.platform == Platform.WECHAT:
             if not self.app_id:
                 errors["app_id"] = ValidationError(
-                    _("Enter the AppID (MP console: Development > Basic configuration)."), code="required"
+                    _("Enter the AppID (MP console: Development > Basic configuration)."), code="missing"
                 )
             elif not WECHAT_APP_ID_RE.match(self.app_id):
                 errors["app_id"] = ValidationError(
                     _("An AppID is “wx” followed by 16 hexadecimal digits, like wx0123456789abcdef."),
-                    code="invalid",
+                    code="bad_app_id",
                 )
             if self.token_mode == TokenMode.AUTHORIZER:
                 if not self.access_token:
                     errors["access_token"] = ValidationError(
                         _("Enter the authorizer access token issued by your third-party platform."),
-                        code="required",
+                        code="missing",
                     )
             elif not self.app_secret:
                 errors["app_secret"] = ValidationError(
                     _("Enter the AppSecret: the %(mode)s mode fetches tokens with it.")
                     % {"mode": self.get_token_mode_display()},
-                    code="required",
+                    code="missing",
                 )
         elif self.platform == Platform.WEIBO:
             if self.app_id:
@@ -128,7 +128,7 @@ class Account(models.Model):
             if not self.access_token:
                 errors["access_token"] = ValidationError(
                     _("Enter the access token copied from the fan-service developer mode page."),
-                    code="required",
+                    code="missing",
                 )
         if errors:
             raise ValidationError(errors)
