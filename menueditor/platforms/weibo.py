@@ -6,9 +6,19 @@ Source: ../shared/reference/platforms.md and Weibo's menu/create.json page
 
 from __future__ import annotations
 
+import json
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from menueditor.tree import MenuTree, parse_menu
+
 from .base import ButtonType, FieldSpec, PlatformRules
+from .transport import PlatformError, new_session, send, unknown_code_hint
+from .wechat import LiveMenu
 
 
 class WeiboRules(PlatformRules):
@@ -41,3 +51,146 @@ class WeiboRules(PlatformRules):
 
 
 WEIBO = WeiboRules()
+
+
+# -- HTTP client and error table ---------------------------------------------------------------------
+# The stored token is the only credential: Weibo documents no lifetime and no refresh call for it.
+
+WHEN_VISIBLE = _("up to 24 hours")
+
+_RETRY_LATER = _("Weibo is having trouble. Try again later.")
+_NEW_TOKEN = _(
+    "Weibo no longer accepts the access token (missing, expired, revoked or invalid): copy a new token "
+    "from the fan-service developer mode page and paste it into the account settings."
+)
+_BAD_PARAMETER = _(
+    "Weibo refused a parameter of the request. This is a bug of this app, or a menu the editor's "
+    "checks should have caught: please report it with the message below."
+)
+WEIBO_HINTS: dict[str, Any] = {
+    "10001": _RETRY_LATER,
+    "10002": _RETRY_LATER,
+    "10003": _RETRY_LATER,
+    "10004": _(
+        "Weibo does not accept calls from this server's IP address: check the server's outgoing IP "
+        "address against the app's settings on Weibo."
+    ),
+    "10006": _NEW_TOKEN,
+    "21314": _NEW_TOKEN,
+    "21315": _NEW_TOKEN,
+    "21316": _NEW_TOKEN,
+    "21317": _NEW_TOKEN,
+    "21327": _NEW_TOKEN,
+    "21332": _NEW_TOKEN,
+    "21319": _(
+        "The Weibo account withdrew this app's authorisation: its owner must authorise the app key "
+        "again, then copy the new token into the account settings."
+    ),
+    "10008": _BAD_PARAMETER,
+    "10016": _BAD_PARAMETER,
+    "10017": _BAD_PARAMETER,
+    "26406": _(
+        "Developer mode is off for this Weibo account: its owner turns it on again in the fan-service "
+        "settings."
+    ),
+}
+
+
+def weibo_hint(code: str, message: str) -> str:
+    """Plain-language advice for a Weibo error code, in the active language."""
+    if code in WEIBO_HINTS:
+        return str(WEIBO_HINTS[code])
+    return unknown_code_hint(code, message)
+
+
+def _error_from(data: dict[str, Any]) -> PlatformError | None:
+    """The error a Weibo reply carries, or None; error_code comes as a number or a string."""
+    if "error_code" not in data and "error" not in data:
+        return None
+    raw = data.get("error_code", "")
+    code = str(raw).strip()
+    try:
+        code = str(int(float(code)))
+    except ValueError:
+        code = code or "unknown"
+    message = str(data.get("error", ""))
+    return PlatformError(code, message, weibo_hint(code, message))
+
+
+def read_show(data: dict[str, Any]) -> LiveMenu:
+    """Read a show.json reply {"menu": {"button": [...]}}; an absent or empty menu is None."""
+    raw = json.dumps(data, ensure_ascii=False)
+    menu = data.get("menu")
+    if isinstance(menu, str):  # some clients saw the menu as JSON text
+        try:
+            menu = json.loads(menu)
+        except ValueError:
+            menu = None
+    if not isinstance(menu, dict) or not menu.get("button"):
+        return LiveMenu(None, raw)
+    return LiveMenu(parse_menu({"button": menu["button"]}), raw)
+
+
+class WeiboClient:
+    """Weibo's menu calls for one account. Raises PlatformError; the caller turns it into an outcome."""
+
+    rules = WEIBO
+    when_visible = WHEN_VISIBLE
+
+    def __init__(self, account, session: requests.Session | None = None) -> None:
+        self.account = account
+        self.session = session or new_session()
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _url(self, path: str) -> str:
+        token = self.account.access_token
+        if not token:
+            raise PlatformError(
+                "not_configured",
+                "no access token",
+                _g(
+                    "Copy the access token from the fan-service developer mode page into the account "
+                    "settings."
+                ),
+            )
+        return f"{self.account.effective_api_base}{path}?access_token={quote(token, safe='')}"
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        data = send(self.session, method, self._url(path), **kwargs)
+        error = _error_from(data)
+        if error is not None:
+            raise error
+        return data
+
+    def publish(self, tree: MenuTree) -> tuple[str, str, str]:
+        """create.json with the menu in the form field `menus` (form-encoded once): (text, "", reply)."""
+        text = self.rules.payload_text(tree)
+        data = self._call("POST", "/2/messages/menu/create.json", data={"menus": text})
+        if data.get("result") not in (True, "true", 1):
+            raise PlatformError(
+                "unexpected",
+                json.dumps(data, ensure_ascii=False)[:500],
+                unknown_code_hint("unexpected", json.dumps(data, ensure_ascii=False)[:200]),
+            )
+        return text, "", json.dumps(data, ensure_ascii=False)
+
+    def read_live(self) -> LiveMenu:
+        return read_show(self._call("GET", "/2/messages/menu/show.json"))
+
+    def delete(self) -> None:
+        self._call("POST", "/2/messages/menu/delete.json")
+
+    def check(self) -> str:
+        live = self.read_live()
+        if live.tree is None:
+            return _g("Connected: the token works; the live menu is empty.")
+        return _g("Connected: the token works; the live menu has %(count)d top-level buttons.") % {
+            "count": len(live.tree.buttons)
+        }
+
+    @staticmethod
+    def read_stored(raw: str) -> LiveMenu:
+        data = json.loads(raw) if raw else {}
+        return read_show(data) if isinstance(data, dict) else LiveMenu(None, raw)

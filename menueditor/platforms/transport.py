@@ -1,0 +1,129 @@
+"""What every platform client shares: a requests session with timeouts, the failure type, redaction.
+
+Platform knowledge (paths, error codes, hints) stays in the platform modules; this module only turns
+network trouble (timeouts, refused connections, HTTP errors, bodies that are not JSON) into a
+PlatformError with a plain-language hint, and keeps tokens and secrets out of logs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger("menueditor.platforms")
+
+# Query parameters that carry credentials: never logged, never stored.
+_SECRET_PARAM = re.compile(r"((?:access_token|secret|appsecret)=)[^&\s'\"]*", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """The text with every access_token= and secret= value replaced by ***."""
+    return _SECRET_PARAM.sub(r"\1***", text)
+
+
+class PlatformError(Exception):
+    """A call that did not succeed: the platform's code (or a transport code), its text, our hint."""
+
+    def __init__(self, code: str, message: str, hint: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.hint = hint
+
+
+def timeouts() -> tuple[float, float]:
+    """(connect, read) seconds, read at call time so settings overrides apply."""
+    return (float(settings.PLATFORM_CONNECT_TIMEOUT), float(settings.PLATFORM_READ_TIMEOUT))
+
+
+def new_session() -> requests.Session:
+    session = requests.Session()
+    # Intranet deployments reach the platforms through whatever proxy the environment names.
+    session.headers["User-Agent"] = "menueditor/1.0"
+    return session
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc or url
+
+
+def send(session: requests.Session, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
+    """Make one HTTP call and return the decoded JSON object; PlatformError for any transport trouble."""
+    safe_url = redact(url)
+    connect, read = timeouts()
+    try:
+        response = session.request(method, url, timeout=(connect, read), allow_redirects=False, **kwargs)
+    except requests.Timeout as exc:
+        logger.warning("%s %s: timed out", method, safe_url)
+        raise PlatformError(
+            "timeout",
+            redact(str(exc)),
+            _(
+                "%(host)s did not answer within %(seconds)s seconds. Try again in a moment. "
+                "If this was a publish, the menu may or may not have changed: pull the live menu "
+                "to check before publishing again."
+            )
+            % {"host": _host(url), "seconds": f"{connect + read:g}"},
+        ) from exc
+    except requests.ConnectionError as exc:
+        logger.warning("%s %s: connection failed", method, safe_url)
+        raise PlatformError(
+            "connection",
+            redact(str(exc)),
+            _(
+                "Could not reach %(host)s. Check that this server can reach the platform "
+                "(network, firewall, proxy) and that the account's API address is right."
+            )
+            % {"host": _host(url)},
+        ) from exc
+    except requests.RequestException as exc:
+        logger.warning("%s %s: request failed: %s", method, safe_url, type(exc).__name__)
+        raise PlatformError(
+            "connection",
+            redact(str(exc)),
+            _("The request to %(host)s could not be made. Check the account's API address.")
+            % {"host": _host(url)},
+        ) from exc
+    logger.info("%s %s -> HTTP %s", method, safe_url, response.status_code)
+    if not 200 <= response.status_code < 300:
+        raise PlatformError(
+            f"http_{response.status_code}",
+            redact(f"HTTP {response.status_code} {response.reason or ''}".strip()),
+            _(
+                "%(host)s answered with an HTTP error (%(status)s) instead of a reply: the platform "
+                "or a proxy in between is having trouble. Try again in a few minutes."
+            )
+            % {"host": _host(url), "status": response.status_code},
+        )
+    try:
+        data = json.loads(response.content.decode(response.encoding or "utf-8", errors="replace"))
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        excerpt = response.content[:200].decode("utf-8", errors="replace")
+        raise PlatformError(
+            "not_json",
+            redact(excerpt),
+            _(
+                "%(host)s answered with something that is not a platform reply (often a proxy or "
+                "login page in between). Check the account's API address and the network, then "
+                "try again."
+            )
+            % {"host": _host(url)},
+        )
+    return data
+
+
+def unknown_code_hint(code: str, message: str) -> str:
+    """Any code without an entry in the platform's table: show it as it came."""
+    return _(
+        "The platform answered with code %(code)s: “%(message)s”. This app has no advice for this "
+        "code; look it up on the platform's documentation or contact its support."
+    ) % {"code": code, "message": message}

@@ -1,0 +1,414 @@
+"""Everything done to a live menu: publish, preview, pull, delete, restore, and the record of it.
+
+publish_menu() is the one way to publish, for the editor, the command line and the admin alike:
+check permission, validate, lock the account row, compare with the live menu (drift), call the
+platform, record a Publication, and return an Outcome with a plain-language hint. Platform trouble
+never raises: it comes back as a failed Outcome, and the draft is never touched.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+from menueditor.diff import describe_changes, same_menu
+from menueditor.models import Menu, Publication
+from menueditor.platforms import get_platform
+from menueditor.platforms.transport import PlatformError
+from menueditor.platforms.wechat import LiveMenu, WeChatClient
+from menueditor.platforms.weibo import WeiboClient
+from menueditor.tree import Button, MenuParseError, MenuTree, parse_menu
+
+logger = logging.getLogger("menueditor.publishing")
+
+# One HTTP client class per platform; each lives in its platform's module.
+CLIENTS = {"wechat": WeChatClient, "weibo": WeiboClient}
+
+PUBLISH_PERMISSION = "menueditor.publish_menu"
+EDIT_PERMISSION = "menueditor.change_menu"
+
+
+@dataclass
+class Outcome:
+    """What happened, in the platform's words (code, message) and ours (hint)."""
+
+    ok: bool
+    code: str  # "ok", a platform code, or timeout / connection / http_NNN / not_json / invalid / drift
+    message: str = ""  # the platform's text as it came (or the problems, for "invalid")
+    hint: str = ""  # what to do, in plain language, translated
+    publication: Publication | None = None
+    when_visible: str = ""  # success only: when phones show the change
+    problems: list[str] = field(default_factory=list)  # "invalid": each problem with its position
+    changes: list[str] = field(default_factory=list)  # "drift": how the live menu changed elsewhere
+
+
+@dataclass
+class PublishPreview:
+    live_tree: MenuTree | None
+    changes: list[str]  # live menu -> this draft
+    drift: bool  # the live menu was changed elsewhere since this app last published or read it
+    drift_changes: list[str]
+    outcome: Outcome | None = None  # set when the live menu could not be read
+    unconvertible: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PullResult:
+    menu: Menu | None
+    outcome: Outcome
+    unconvertible: list[str] = field(default_factory=list)
+
+
+# -- permissions ---------------------------------------------------------------------------------------
+
+
+def _assigned(user, account: Account) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return Account.objects.for_user(user).filter(pk=account.pk).exists()
+
+
+def can_edit(user, account: Account) -> bool:
+    """Superusers, or staff assigned to the account who hold menueditor.change_menu."""
+    return _assigned(user, account) and user.has_perm(EDIT_PERMISSION)
+
+
+def can_publish(user, account: Account) -> bool:
+    """Superusers, or staff assigned to the account who hold menueditor.publish_menu."""
+    return _assigned(user, account) and user.has_perm(PUBLISH_PERMISSION)
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+# -- helpers -------------------------------------------------------------------------------------------
+
+
+def client_for(account: Account):
+    return CLIENTS[account.platform](account)
+
+
+def _lock(account: Account) -> Account:
+    """The account row, locked until the transaction ends: one action per account at a time."""
+    return Account.objects.select_for_update().get(pk=account.pk)
+
+
+def _storable(tree: MenuTree) -> MenuTree:
+    """The tree without the empty sub_button lists menu/get adds to leaves (Weibo refuses them)."""
+
+    def clean(button: Button) -> Button:
+        if button.is_parent:
+            return Button(button.name, "", {}, [clean(c) for c in button.children or []])
+        return Button(button.name, button.type, dict(button.values), None)
+
+    return MenuTree([clean(b) for b in tree.buttons])
+
+
+def _unreadable(exc: Exception) -> PlatformError:
+    return PlatformError(
+        "unreadable",
+        str(exc),
+        _(
+            "The platform sent back a menu this app cannot read. Nothing was changed; please report "
+            "this with the message below."
+        ),
+    )
+
+
+def _record(account, *, action, outcome, user, menu=None, payload="", code="", message="", hint=""):
+    return Publication.objects.create(
+        account=account,
+        menu=menu,
+        action=action,
+        payload=payload,
+        user=user if user is not None and user.is_authenticated else None,
+        outcome=outcome,
+        code=str(code)[:32],
+        message=message,
+        hint=hint,
+    )
+
+
+def _failure(account, error: PlatformError, *, action, user, menu=None, payload="") -> Outcome:
+    publication = _record(
+        account,
+        action=action,
+        outcome=Publication.Outcome.FAILURE,
+        user=user,
+        menu=menu,
+        payload=payload,
+        code=error.code,
+        message=error.message,
+        hint=error.hint,
+    )
+    logger.warning(
+        "%s on %s failed: %s %s", action, account.slug, error.code, error.message.replace("\n", " ")[:300]
+    )
+    return Outcome(False, error.code, error.message, error.hint, publication)
+
+
+def _read_live(client) -> LiveMenu:
+    try:
+        return client.read_live()
+    except MenuParseError as exc:
+        raise _unreadable(exc) from exc
+
+
+def _baseline(account: Account, client) -> tuple[bool, MenuTree | None]:
+    """What this app last knew to be live: (known, tree). Unknown when nothing was done from here."""
+    last = (
+        Publication.objects.filter(account=account, outcome=Publication.Outcome.SUCCESS)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if last is None:
+        return False, None
+    try:
+        if last.action == Publication.Action.PUBLISH:
+            return True, parse_menu(last.payload)
+        if last.action == Publication.Action.PULL:
+            return True, client.read_stored(last.payload).tree
+    except (MenuParseError, ValueError):
+        return False, None
+    return True, None  # deleted from here: nothing should be live
+
+
+def _drift(account: Account, client, live: LiveMenu) -> tuple[bool, list[str]]:
+    known, base = _baseline(account, client)
+    live_is_empty = live.tree is None or not live.tree.buttons
+    if not known:
+        if live_is_empty:
+            return False, []
+        return True, [
+            _(
+                "A live menu exists that was not published from this app (made in the platform's "
+                "console or by another system); publishing replaces it."
+            )
+        ]
+    if same_menu(base, live.tree):
+        return False, []
+    if live_is_empty:
+        return True, [_("the live menu was deleted outside this app")]
+    return True, describe_changes(base, live.tree)
+
+
+def _drift_outcome(changes: list[str]) -> Outcome:
+    return Outcome(
+        False,
+        "drift",
+        "; ".join(changes),
+        _(
+            "Someone changed the live menu outside this app since it was last published or pulled "
+            "here. Check the differences, then publish again and confirm to replace it, or pull the "
+            "live menu into a new draft to keep those changes."
+        ),
+        changes=changes,
+    )
+
+
+def _invalid(problems: list[str]) -> Outcome:
+    return Outcome(
+        False,
+        "invalid",
+        "; ".join(problems),
+        _("The menu has problems the platform would refuse; nothing was sent. Fix them in the editor."),
+        problems=problems,
+    )
+
+
+def _parse_draft(menu: Menu) -> tuple[MenuTree | None, list[str]]:
+    rules = get_platform(menu.account.platform)
+    try:
+        tree = rules.parse(menu.tree)
+    except MenuParseError as exc:
+        return None, [str(exc)]
+    return tree, [p.text() for p in rules.errors(tree)]
+
+
+# -- the services --------------------------------------------------------------------------------------
+
+
+def publish_menu(menu: Menu, user, *, confirm_drift: bool = False) -> Outcome:
+    """Publish the draft to its account's live menu. PermissionDenied when the user may not."""
+    account = menu.account
+    _require(can_publish(user, account), _("You may not publish menus on this account."))
+    tree, problems = _parse_draft(menu)
+    if problems:
+        return _invalid(problems)
+    rules = get_platform(account.platform)
+    payload = rules.payload_text(tree)
+    with transaction.atomic():
+        locked = _lock(account)
+        client = client_for(locked)
+        try:
+            if not confirm_drift:
+                drifted, changes = _drift(locked, client, _read_live(client))
+                if drifted:
+                    return _drift_outcome(changes)
+            sent, code, message = client.publish(tree)
+        except PlatformError as error:
+            return _failure(
+                locked, error, action=Publication.Action.PUBLISH, user=user, menu=menu, payload=payload
+            )
+        finally:
+            client.close()
+        hint = _(
+            "Published. Phones show the new menu %(when)s; until then followers may still see the old one."
+        ) % {"when": client.when_visible}
+        publication = _record(
+            locked,
+            action=Publication.Action.PUBLISH,
+            outcome=Publication.Outcome.SUCCESS,
+            user=user,
+            menu=menu,
+            payload=sent,
+            code=code,
+            message=message,
+            hint=hint,
+        )
+    logger.info("published menu %s on %s", menu.pk, account.slug)
+    return Outcome(True, "ok", message, hint, publication, str(client.when_visible))
+
+
+def preview_publish(menu: Menu, user) -> PublishPreview:
+    """What publishing this draft would change, and whether the live menu drifted (nothing is sent)."""
+    account = menu.account
+    _require(can_edit(user, account) or can_publish(user, account), _("You may not work on this account."))
+    tree, _problems = _parse_draft(menu)
+    client = client_for(account)
+    try:
+        live = _read_live(client)
+    except PlatformError as error:
+        outcome = Outcome(False, error.code, error.message, error.hint)
+        return PublishPreview(None, [], False, [], outcome)
+    finally:
+        client.close()
+    drifted, drift_changes = _drift(account, client, live)
+    changes = describe_changes(live.tree, tree) if tree is not None else []
+    return PublishPreview(live.tree, changes, drifted, drift_changes, None, live.unconvertible)
+
+
+def pull_menu(account: Account, user, *, check_permission: bool = True) -> PullResult:
+    """Read the live menu into a new draft. check_permission=False only for the trusted command line."""
+    if check_permission:
+        _require(can_edit(user, account), _("You may not edit menus on this account."))
+    client = client_for(account)
+    try:
+        live = _read_live(client)
+    except PlatformError as error:
+        return PullResult(None, _failure(account, error, action=Publication.Action.PULL, user=user))
+    finally:
+        client.close()
+    if live.tree is None or not live.tree.buttons:
+        hint = _("The live menu is empty: there is nothing to pull.")
+        publication = _record(
+            account,
+            action=Publication.Action.PULL,
+            outcome=Publication.Outcome.SUCCESS,
+            user=user,
+            payload=live.raw,
+            code="empty",
+            hint=hint,
+        )
+        return PullResult(None, Outcome(True, "empty", "", hint, publication), live.unconvertible)
+    stamp = date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")
+    menu = Menu.objects.create(
+        account=account,
+        title=_("Live menu pulled %(when)s") % {"when": stamp},
+        tree=_storable(live.tree).to_json(),
+        updated_by=user if user is not None and user.is_authenticated else None,
+    )
+    if live.unconvertible:
+        hint = _(
+            "The live menu is now a new draft. Some buttons could not be converted and need your "
+            "attention before publishing: see the list."
+        )
+    else:
+        hint = _("The live menu is now a new draft.")
+    publication = _record(
+        account,
+        action=Publication.Action.PULL,
+        outcome=Publication.Outcome.SUCCESS,
+        user=user,
+        menu=menu,
+        payload=live.raw,
+        code="ok",
+        message="; ".join(live.unconvertible),
+        hint=hint,
+    )
+    return PullResult(menu, Outcome(True, "ok", "", hint, publication), live.unconvertible)
+
+
+def delete_live_menu(account: Account, user, *, check_permission: bool = True) -> Outcome:
+    """Delete the live menu (WeChat: with every conditional menu). Needs the publish permission."""
+    if check_permission:
+        _require(can_publish(user, account), _("You may not change the live menu of this account."))
+    with transaction.atomic():
+        locked = _lock(account)
+        client = client_for(locked)
+        try:
+            client.delete()
+        except PlatformError as error:
+            return _failure(locked, error, action=Publication.Action.DELETE, user=user)
+        finally:
+            client.close()
+        hint = _(
+            "The live menu was deleted. Phones stop showing it %(when)s; publish a draft to put a menu back."
+        ) % {"when": client.when_visible}
+        publication = _record(
+            locked,
+            action=Publication.Action.DELETE,
+            outcome=Publication.Outcome.SUCCESS,
+            user=user,
+            code="ok",
+            hint=hint,
+        )
+    return Outcome(True, "ok", "", hint, publication, str(client.when_visible))
+
+
+def restore_publication(publication: Publication, user) -> Menu:
+    """A new draft holding a past payload (published or pulled). ValueError when it holds no menu."""
+    account = publication.account
+    _require(can_edit(user, account), _("You may not edit menus on this account."))
+    tree = None
+    try:
+        if publication.action == Publication.Action.PUBLISH:
+            tree = parse_menu(publication.payload)
+        elif publication.action == Publication.Action.PULL:
+            tree = CLIENTS[account.platform].read_stored(publication.payload).tree
+    except (MenuParseError, ValueError):
+        tree = None
+    if tree is None or not tree.buttons:
+        raise ValueError(_("This record holds no menu to restore."))
+    stamp = date_format(timezone.localtime(publication.created_at), "SHORT_DATETIME_FORMAT")
+    return Menu.objects.create(
+        account=account,
+        title=_("Restored: %(action)s of %(when)s")
+        % {"action": publication.get_action_display(), "when": stamp},
+        tree=_storable(tree).to_json(),
+        updated_by=user,
+    )
+
+
+def check_connection(account: Account) -> Outcome:
+    """The admin's "test connection": WeChat gets a token and reads the menu; Weibo reads the menu."""
+    client = client_for(account)
+    try:
+        message = client.check()
+    except MenuParseError as exc:
+        error = _unreadable(exc)
+        return Outcome(False, error.code, error.message, error.hint)
+    except PlatformError as error:
+        return Outcome(False, error.code, error.message, error.hint)
+    finally:
+        client.close()
+    return Outcome(True, "ok", message, message)
