@@ -27,7 +27,7 @@ CONNECTION_FIELDSET = (_("Connection"), {"fields": ["api_base"]})
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
     form = AccountAdminForm
-    list_display = ["name", "slug", "platform", "app_id", "credentials_complete", "updated_at"]
+    list_display = ["name", "slug", "platform", "app_id", "credentials_complete"]
     list_filter = ["platform", "token_mode"]
     search_fields = ["name", "slug", "app_id"]
     prepopulated_fields = {"slug": ["name"]}

@@ -34,7 +34,9 @@ class SecretWidget(forms.MultiWidget):
 
     def __init__(self, attrs=None):
         widgets = {
-            "": forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+            "": forms.PasswordInput(
+                render_value=False, attrs={"autocomplete": "new-password", "class": "vTextField"}
+            ),
             "clear": forms.CheckboxInput(),
         }
         super().__init__(widgets, attrs)
@@ -45,9 +47,11 @@ class SecretWidget(forms.MultiWidget):
         return [None, False]
 
     def get_context(self, name, value, attrs):
-        clear = bool(value[1]) if isinstance(value, list | tuple) and len(value) > 1 else False
-        context = super().get_context(name, [None, clear], attrs)
+        typed, clear = value if isinstance(value, list | tuple) and len(value) == 2 else (None, False)
+        context = super().get_context(name, [None, bool(clear)], attrs)
         context["widget"]["is_set"] = self.is_set
+        # A rejected form cannot give back what was typed: say so instead of dropping it silently.
+        context["widget"]["retype"] = bool(typed)
         return context
 
     def id_for_label(self, id_):
@@ -91,6 +95,8 @@ class AccountAdminForm(forms.ModelForm):
         help_texts = {
             "slug": _("A short name for the command line and addresses, e.g. brand-cn."),
             "app_id": _("From the MP console, Development > Basic configuration: “wx” and 16 hex digits."),
+            "members": _("Active staff users who may work on this account."),
+            "groups": _("Every staff member of these groups may work on this account."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -102,7 +108,7 @@ class AccountAdminForm(forms.ModelForm):
                 widget = self.fields[form_name].widget
                 widget.is_set = bool(getattr(self.instance, model_name))
                 if widget.is_set:
-                    widget.widgets[0].attrs["placeholder"] = _("Leave empty to keep the current value")
+                    widget.widgets[0].attrs["placeholder"] = _("Leave empty to keep it")
         platform = self.instance.platform if self.instance.pk else None
         if "set_access_token" in self.fields:
             self.fields["set_access_token"].help_text = {

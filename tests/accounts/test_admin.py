@@ -87,7 +87,9 @@ class TestSecretsNeverShown:
         response = superuser_client.post(
             change_url(wechat), form_data(wechat, app_id="wx-bad", set_app_secret=NEW_SECRET)
         )
-        assert "hexadecimal" in response.content.decode()
+        html = response.content.decode()
+        assert "hexadecimal" in html
+        assert "type it again" in html  # the user learns the typed value was not kept
         assert_no_secret(response)
         wechat.refresh_from_db()
         assert wechat.app_secret == APP_SECRET  # nothing saved
