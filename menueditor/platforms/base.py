@@ -136,6 +136,14 @@ ELLIPSIS = "..."
 _URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
+# JSON must escape these as \u00XX, which WeChat refuses (40033); no name or field needs them.
+_CONTROL = re.compile(r"[\x00-\x1f]")
+
+
+def has_control_character(text: str) -> bool:
+    return bool(_CONTROL.search(text))
+
+
 def is_web_url(value: str) -> bool:
     if _URL_FORBIDDEN.search(value):
         return False
@@ -319,6 +327,15 @@ class PlatformRules:
                 problems += self._check_leaf(sub, sub_path, 2)
         return problems
 
+    def _control_problem(self, path: tuple[int, ...], field_name: str, level: int) -> Problem:
+        return self._problem(
+            path,
+            field_name,
+            _("remove the line break, tab or other control character"),
+            "control",
+            level,
+        )
+
     def _check_name(self, name: str, path: tuple[int, ...], level: int) -> list[Problem]:
         size = self.byte_length(name)
         limit = self.name_limit(level)
@@ -326,6 +343,8 @@ class PlatformRules:
             return [
                 self._problem(path, "name", _("a name is required"), "name", level, limit=limit, found=size)
             ]
+        if has_control_character(name):
+            return [self._control_problem(path, "name", level)]
         if size > limit:
             return [
                 self._problem(
@@ -412,6 +431,8 @@ class PlatformRules:
                     field=spec.label,
                 )
             ]
+        if has_control_character(value):
+            return [self._control_problem(path, spec.name, level)]
         if size > spec.limit:
             return [
                 self._problem(

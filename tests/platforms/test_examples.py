@@ -1,0 +1,134 @@
+"""Every example on the two platform pages, read against its own page's rules.
+
+The fixtures under examples/ are the request examples copied byte for byte from WeChat's menu/create
+page (sections 5.1 and 5.2) and Weibo's menu/create.json page (the JSON and its URL-encoded form).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qs, unquote_plus, urlencode
+
+import pytest
+
+from menueditor.platforms import get_platform
+from menueditor.platforms.base import ERROR, WARNING
+from menueditor.tree import dumps_menu, parse_menu
+
+from .builders import summary_of
+
+EXAMPLES = Path(__file__).parent / "examples"
+WECHAT = get_platform("wechat")
+WEIBO = get_platform("weibo")
+
+
+def example(name: str) -> str:
+    return (EXAMPLES / name).read_text(encoding="utf-8")
+
+
+ALL = [
+    ("wechat_5_1_click_and_view.json", WECHAT),
+    ("wechat_5_2_other_button_types.json", WECHAT),
+    ("weibo_menu_create.json", WEIBO),
+]
+
+
+@pytest.mark.parametrize(("name", "platform"), ALL)
+def test_example_goes_through_parser_and_writer_unchanged(name, platform):
+    original = json.loads(example(name))
+    tree = parse_menu(example(name))
+    assert tree.to_json() == original
+    assert json.loads(dumps_menu(tree)) == original
+    assert parse_menu(dumps_menu(tree)) == tree
+
+
+@pytest.mark.parametrize(("name", "platform"), ALL)
+def test_example_payload_is_the_example(name, platform):
+    """What would be sent for the example is the example itself: every field belongs to its type."""
+    tree = parse_menu(example(name))
+    assert json.loads(platform.payload_text(tree)) == json.loads(example(name))
+
+
+def test_wechat_5_1_click_view_and_miniprogram_is_accepted_without_remark():
+    tree = parse_menu(example("wechat_5_1_click_and_view.json"))
+    assert WECHAT.validate(tree) == []
+    assert [b.name for b in tree.buttons] == ["今日歌曲", "菜单"]
+    mini = tree.button_at((1, 1))
+    assert (mini.type, mini.value("appid"), mini.value("pagepath"), mini.value("url")) == (
+        "miniprogram",
+        "wx286b93c14bbf93aa",
+        "pages/lunar/index",
+        "http://mp.weixin.qq.com",
+    )
+
+
+def test_wechat_5_2_is_refused_for_seven_top_level_buttons_and_24_byte_names():
+    """The page answers errcode 0, but by its own rules (3 buttons, 16-byte names) it cannot pass."""
+    tree = parse_menu(example("wechat_5_2_other_button_types.json"))
+    problems = WECHAT.validate(tree)
+    assert summary_of([p for p in problems if p.severity == ERROR]) == [
+        ((), "button", ERROR, "40016", 3, 7),
+        ((5,), "name", ERROR, "40018", 16, 24),  # 发布后的图文消息: 8 CJK characters
+        ((6,), "name", ERROR, "40018", 16, 24),
+    ]
+    # view_limited is legacy: a warning that points to article_view_limited, not a refusal.
+    warnings = [p for p in problems if p.severity == WARNING]
+    assert [(p.path, p.field) for p in warnings] == [((4,), "type")]
+    assert "article" in warnings[0].message.lower()
+
+
+def test_wechat_5_2_with_three_buttons_kept_is_accepted():
+    """The same example cut to its first three buttons: the sub-buttons' "sub_button": [] is fine."""
+    data = json.loads(example("wechat_5_2_other_button_types.json"))
+    data["button"] = data["button"][:3]
+    tree = parse_menu(data)
+    assert WECHAT.errors(tree) == []
+    assert tree.to_json() == data
+    # 拍照或者相册发图 is 8 CJK characters: the most a sub-button shows without "...".
+    assert WECHAT.display_name("拍照或者相册发图", 2) == "拍照或者相册发图"
+
+
+def test_wechat_5_2_types_are_all_known_with_their_fields():
+    tree = parse_menu(example("wechat_5_2_other_button_types.json"))
+    leaves = [b for top in tree.buttons for b in (top.children if top.is_parent else [top])]
+    for leaf in leaves:
+        assert leaf.type in WECHAT.button_types
+        for spec in WECHAT.fields_for(leaf.type):
+            assert leaf.value(spec.name)
+
+
+def test_weibo_example_is_refused_for_the_18_byte_name_and_warns_of_truncation():
+    tree = parse_menu(example("weibo_menu_create.json"))
+    problems = WEIBO.validate(tree)
+    assert summary_of(problems) == [
+        ((0,), "name", WARNING, "", 8, 10),  # 获取优惠券: 15 bytes fit, 5 characters do not show
+        ((1,), "name", ERROR, "", 16, 18),  # 查询客服电话: 6 CJK characters = 18 bytes > 16
+    ]
+    assert problems[0].params["shown"] == "获取优惠..."
+    assert WEIBO.display_name("获取优惠券", 1) == "获取优惠..."
+
+
+def test_weibo_example_sub_buttons_pass_weibo_rules():
+    data = json.loads(example("weibo_menu_create.json"))
+    data["button"][1]["name"] = "客服电话"
+    assert WEIBO.errors(parse_menu(data)) == []
+
+
+def test_weibo_urlencoded_example_is_the_same_menu():
+    """The page's curl sends menus=<URL-encoded JSON>; decoded, it is the JSON example."""
+    encoded = example("weibo_menu_create_menus_urlencoded.txt").strip()
+    decoded = unquote_plus(encoded)
+    assert parse_menu(decoded) == parse_menu(example("weibo_menu_create.json"))
+
+
+def test_weibo_payload_survives_form_encoding_once():
+    tree = parse_menu(example("weibo_menu_create.json"))
+    body = urlencode({"menus": WEIBO.payload_text(tree)})
+    assert parse_menu(parse_qs(body)["menus"][0]) == tree
+
+
+def test_wechat_example_is_refused_by_weibo_which_knows_only_click_and_view():
+    """A cross-check, not the page's own verdict: Weibo has no mini program button."""
+    tree = parse_menu(example("wechat_5_1_click_and_view.json"))
+    assert summary_of(WEIBO.errors(tree)) == [((1, 1), "type", ERROR, "", None, "miniprogram")]
