@@ -92,7 +92,11 @@ def send(session: requests.Session, method: str, url: str, **kwargs: Any) -> dic
             % {"host": _host(url)},
         ) from exc
     logger.info("%s %s -> HTTP %s", method, safe_url, response.status_code)
+    data = _json_object(response.content)
     if not 200 <= response.status_code < 300:
+        # Weibo answers its errors with HTTP 400/403 and a JSON body: that body is the real answer.
+        if data is not None and any(k in data for k in ("errcode", "error_code", "error")):
+            return data
         raise PlatformError(
             f"http_{response.status_code}",
             redact(f"HTTP {response.status_code} {response.reason or ''}".strip()),
@@ -102,11 +106,7 @@ def send(session: requests.Session, method: str, url: str, **kwargs: Any) -> dic
             )
             % {"host": _host(url), "status": response.status_code},
         )
-    try:
-        data = json.loads(response.content.decode(response.encoding or "utf-8", errors="replace"))
-    except ValueError:
-        data = None
-    if not isinstance(data, dict):
+    if data is None:
         excerpt = response.content[:200].decode("utf-8", errors="replace")
         raise PlatformError(
             "not_json",
@@ -119,6 +119,15 @@ def send(session: requests.Session, method: str, url: str, **kwargs: Any) -> dic
             % {"host": _host(url)},
         )
     return data
+
+
+def _json_object(content: bytes) -> dict[str, Any] | None:
+    """The body as a JSON object, or None. JSON is UTF-8 whatever the Content-Type claims."""
+    try:
+        data = json.loads(content.decode("utf-8-sig", errors="replace"))
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def unknown_code_hint(code: str, message: str) -> str:

@@ -1,0 +1,73 @@
+"""Publish a draft to its account's live menu, through the same service as the editor."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from menueditor.management.menu_cli import add_language_argument
+from menueditor.models import Menu
+from menueditor.publishing import publish_menu
+
+
+def user_named(username: str):
+    """The active user of that name; CommandError otherwise."""
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(_("no active user is named %(name)s") % {"name": username})
+    return user
+
+
+class Command(BaseCommand):
+    help = (
+        "Publish the draft MENU_ID to its account as USERNAME (who must be allowed to publish there). "
+        "Exit 0 with the outcome on success; exit 1 with what to do on failure."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("menu_id", type=int, metavar="MENU_ID")
+        parser.add_argument("--user", required=True, metavar="USERNAME", help="who publishes")
+        parser.add_argument(
+            "--confirm-drift",
+            action="store_true",
+            help="publish even though the live menu was changed outside this app (replaces it)",
+        )
+        add_language_argument(parser)
+
+    def handle(self, *args, menu_id: int, user: str, confirm_drift: bool, language: str, **options):
+        with translation.override(language):
+            publisher = user_named(user)
+            menu = Menu.objects.select_related("account").filter(pk=menu_id).first()
+            if menu is None:
+                raise CommandError(_("no menu draft has the id %(id)d") % {"id": menu_id})
+            try:
+                outcome = publish_menu(menu, publisher, confirm_drift=confirm_drift)
+            except PermissionDenied as exc:
+                raise CommandError(
+                    _("%(user)s may not publish on %(account)s: %(reason)s")
+                    % {"user": publisher.username, "account": menu.account.slug, "reason": exc}
+                ) from exc
+            if outcome.ok:
+                self.stdout.write(
+                    _("Published “%(title)s” to %(account)s (%(code)s: %(message)s).")
+                    % {
+                        "title": menu.title,
+                        "account": menu.account,
+                        "code": outcome.code,
+                        "message": outcome.message,
+                    }
+                )
+                self.stdout.write(outcome.hint)
+                return
+            for line in outcome.problems or outcome.changes:
+                self.stderr.write(f"  - {line}")
+            if outcome.code == "drift":
+                self.stderr.write(_("To replace the live menu anyway, run again with --confirm-drift."))
+            detail = f" ({outcome.message})" if outcome.message and not outcome.problems else ""
+            raise CommandError(
+                _("Not published [%(code)s]%(detail)s: %(hint)s")
+                % {"code": outcome.code, "detail": detail, "hint": outcome.hint}
+            )
