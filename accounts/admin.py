@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .forms import AccountAdminForm
@@ -32,7 +33,7 @@ class AccountAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "app_id"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members", "groups"]
-    readonly_fields = []
+    actions = ["test_connection"]
 
     def get_queryset(self, request):
         return Account.objects.for_user(request.user)
@@ -94,6 +95,22 @@ class AccountAdmin(admin.ModelAdmin):
         if obj.platform == Platform.WECHAT and obj.token_mode != TokenMode.AUTHORIZER:
             return bool(obj.app_id and obj.app_secret)
         return bool(obj.access_token)
+
+    @admin.action(description=_("Test connection"), permissions=["change"])
+    def test_connection(self, request, queryset):
+        """WeChat: fetch a token and read the menu; Weibo: read the menu. Reports the hint on failure."""
+        from menueditor.publishing import check_connection  # the platform clients live there
+
+        for account in queryset:
+            outcome = check_connection(account)
+            if outcome.ok:
+                self.message_user(request, f"{account}: {outcome.message}", messages.SUCCESS)
+            else:
+                detail = gettext("platform said %(code)s: %(message)s") % {
+                    "code": outcome.code,
+                    "message": outcome.message,
+                }
+                self.message_user(request, f"{account}: {outcome.hint} ({detail})", messages.ERROR)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -262,3 +262,34 @@ class TestStaffSeeOnlyTheirAccounts:
         account = Account.objects.get(slug="staff-made")
         assert list(account.members.all()) == [staff]
         assert client.get(change_url(account)).status_code == 200
+
+
+@pytest.mark.django_db
+class TestConnectionAction:
+    """The "test connection" action, over real HTTP against the platform simulator."""
+
+    def run_action(self, client, *accounts):
+        data = {"action": "test_connection", "_selected_action": [a.pk for a in accounts]}
+        response = client.post(reverse("admin:accounts_account_changelist"), data, follow=True)
+        return [str(m) for m in response.context["messages"]]
+
+    def test_working_credentials(self, superuser_client, factories, simulator):
+        wx = factories.account(name="WX", api_base=simulator.url)
+        wb = factories.account(name="WB", platform="weibo", api_base=simulator.url)
+        messages = self.run_action(superuser_client, wx, wb)
+        assert len(messages) == 2
+        assert all("Connected" in m for m in messages)
+        assert simulator.token_fetches == 1  # WeChat fetched a token; Weibo has its own
+
+    def test_wrong_secret_gives_the_hint(self, superuser_client, factories, simulator):
+        wx = factories.account(name="WX", api_base=simulator.url, app_secret="not-the-secret")
+        [message] = self.run_action(superuser_client, wx)
+        assert "40125" in message
+        assert "The AppSecret is wrong" in message
+        assert "not-the-secret" not in message
+
+    def test_unreachable_host_is_reported_not_raised(self, superuser_client, factories):
+        wb = factories.account(name="WB", platform="weibo", api_base="http://127.0.0.1:9")
+        [message] = self.run_action(superuser_client, wb)
+        assert message.startswith("WB (Weibo): ")
+        assert "connection" in message
