@@ -2,10 +2,16 @@
 
 from django.urls import path
 
-from menueditor.views import auth, pages
+from menueditor.views import auth, history, pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
+    path("accounts/<slug:slug>/drafts/new/", pages.draft_start, name="draft_start"),
+    path("accounts/<slug:slug>/pull/", pages.menu_pull, name="menu_pull"),
+    path("accounts/<slug:slug>/live/delete/", pages.live_delete, name="live_delete"),
+    path("accounts/<slug:slug>/history/", history.account_history, name="account_history"),
+    path("history/<int:pk>/restore/", history.publication_restore, name="publication_restore"),
+    path("history/<int:pk>/publish-again/", history.publication_republish, name="publication_republish"),
 ]

@@ -1,0 +1,137 @@
+"""An account's history: every publish, pull and delete with its own preview; restore; publish again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from menueditor import publishing
+from menueditor.models import Publication
+from menueditor.platforms import PlatformRules, get_platform
+from menueditor.tree import MenuParseError, MenuTree, parse_menu
+from menueditor.views.pages import editor_url, reachable_account, report_outcome
+
+PER_PAGE = 50
+
+
+@dataclass
+class PreviewItem:
+    """One button as the phone shows it, for the read-only preview of a past payload."""
+
+    name: str
+    shown: str
+    truncated: bool
+    type: str = ""
+    children: list[PreviewItem] = field(default_factory=list)
+
+
+def preview_items(platform: PlatformRules, tree: MenuTree) -> list[PreviewItem]:
+    items = []
+    for button in tree.buttons:
+        item = PreviewItem(
+            name=button.name,
+            shown=platform.display_name(button.name, 1),
+            truncated=platform.is_truncated(button.name, 1),
+            type="" if button.is_parent else button.type,
+        )
+        for child in button.children or []:
+            item.children.append(
+                PreviewItem(
+                    name=child.name,
+                    shown=platform.display_name(child.name, 2),
+                    truncated=platform.is_truncated(child.name, 2),
+                    type=child.type,
+                )
+            )
+        items.append(item)
+    return items
+
+
+def payload_tree(publication: Publication) -> MenuTree | None:
+    """The menu a publication sent (publish) or received (pull), or None when it holds none."""
+    if not publication.payload.strip():
+        return None
+    try:
+        if publication.action == Publication.Action.PULL:
+            # Pulls keep the platform's reply as it came; its own client reads that shape.
+            return publishing.CLIENTS[publication.account.platform].read_stored(publication.payload).tree
+        return parse_menu(publication.payload)
+    except (MenuParseError, ValueError, KeyError, TypeError):
+        return None
+
+
+@login_required
+@require_GET
+def account_history(request: HttpRequest, slug: str) -> HttpResponse:
+    account = reachable_account(request, slug)
+    platform = get_platform(account.platform)
+    entries = account.publications.select_related("user", "menu").order_by("-created_at", "-pk")
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.account = account  # already loaded; spares a query per entry
+        tree = payload_tree(entry)
+        entry.preview = preview_items(platform, tree) if tree is not None else None
+    context = {
+        "account": account,
+        "platform": platform,
+        "page": page,
+        "may_edit": request.user.has_perm("menueditor.change_menu"),
+        "may_publish": request.user.has_perm("menueditor.publish_menu"),
+    }
+    return render(request, "menus/history.html", context)
+
+
+def reachable_publication(request: HttpRequest, pk: int) -> Publication:
+    queryset = Publication.objects.for_user(request.user).select_related("account")
+    return get_object_or_404(queryset, pk=pk)
+
+
+@login_required
+@require_POST
+def publication_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    publication = reachable_publication(request, pk)
+    if not publishing.can_edit(request.user, publication.account):
+        raise PermissionDenied
+    try:
+        menu = publishing.restore_publication(publication, request.user)
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("account_history", slug=publication.account.slug)
+    messages.success(request, _("Restored into the new draft “%(title)s”.") % {"title": menu.title})
+    return redirect(editor_url(menu))
+
+
+@login_required
+@require_POST
+def publication_republish(request: HttpRequest, pk: int) -> HttpResponse:
+    publication = reachable_publication(request, pk)
+    account = publication.account
+    if not publishing.can_publish(request.user, account):
+        raise PermissionDenied
+    # The past menu becomes a draft first, so whatever the platform answers, nothing is lost.
+    try:
+        menu = publishing.restore_publication(publication, request.user)
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("account_history", slug=account.slug)
+    outcome = publishing.publish_menu(menu, request.user)
+    if not outcome.ok and outcome.code in ("drift", "invalid"):
+        # Nothing was sent; the restored draft's editor shows the differences or problems and can
+        # publish from there once the user has looked.
+        report_outcome(request, outcome)
+        return redirect(editor_url(menu))
+    if outcome.ok:
+        when = date_format(localtime(publication.created_at), "SHORT_DATETIME_FORMAT")
+        messages.success(request, _("The menu of %(when)s is live again.") % {"when": when})
+    report_outcome(request, outcome)
+    return redirect("account_history", slug=account.slug)

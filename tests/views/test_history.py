@@ -1,0 +1,261 @@
+"""An account's history: entries with their own preview, restore into a draft, publish again."""
+
+import json
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from menueditor.models import Menu, Publication
+from menueditor.tree import parse_menu
+
+pytestmark = pytest.mark.django_db
+
+EDIT = ("view_menu", "add_menu", "change_menu", "delete_menu", "view_publication")
+PUBLISH = (*EDIT, "publish_menu")
+
+OLD_MENU = {
+    "button": [
+        {"type": "click", "name": "今日歌曲", "key": "V1001_TODAY_MUSIC"},
+        {
+            "name": "菜单",
+            "sub_button": [
+                {"type": "view", "name": "搜索", "url": "http://www.soso.com/"},
+                {"type": "click", "name": "一个非常非常长的子菜单名字", "key": "V1001_GOOD"},
+            ],
+        },
+    ]
+}
+
+
+@pytest.fixture
+def team(factories, simulator):
+    editor = factories.user(username="editor_a", perms=EDIT)
+    publisher = factories.user(username="publisher_a", perms=PUBLISH)
+    outsider = factories.user(username="publisher_b", perms=PUBLISH)
+    a = factories.account(
+        name="Coffee Club", slug="coffee", members=(editor, publisher), api_base=simulator.url
+    )
+    b = factories.account(name="Tea House", slug="tea", members=(outsider,), api_base=simulator.url)
+
+    class Team:
+        pass
+
+    team = Team()
+    team.editor, team.publisher, team.outsider, team.a, team.b = editor, publisher, outsider, a, b
+    team.sim = simulator
+    return team
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def record(account, user, *, tree=OLD_MENU, action="publish", outcome="success", **fields) -> Publication:
+    payload = json.dumps(tree, ensure_ascii=False) if tree is not None else ""
+    return Publication.objects.create(
+        account=account, user=user, action=action, outcome=outcome, payload=payload, **fields
+    )
+
+
+def messages_of(response) -> list[str]:
+    """The messages a response set, whether it rendered a page or redirected."""
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_history_lists_entries_newest_first_with_previews(team):
+    record(team.a, team.publisher, hint="Published.")
+    record(
+        team.a,
+        team.publisher,
+        tree={"button": [{"type": "click", "name": "新菜单", "key": "K"}]},
+        outcome="failure",
+        code="40018",
+        message="invalid button name size",
+        hint="A button name is too long.",
+    )
+    record(team.a, team.publisher, tree=None, action="delete")
+    page = client_for(team.editor).get(reverse("account_history", args=["coffee"])).content.decode()
+    deleted, failed, published = (page.index(f'id="entry-{p.pk}"') for p in Publication.objects.all())
+    assert deleted < failed < published
+    assert "新菜单" in page and "今日歌曲" in page
+    assert "40018" in page and "A button name is too long." in page and "invalid button name size" in page
+    assert "publisher_a" in page
+    assert "The live menu was removed." in page
+
+
+def test_history_preview_truncates_names_as_the_phone_does(team):
+    record(team.a, team.publisher)
+    page = client_for(team.editor).get(reverse("account_history", args=["coffee"])).content.decode()
+    assert "一个非常非常长的..." in page
+    assert 'title="一个非常非常长的子菜单名字"' in page
+
+
+def test_history_escapes_hostile_payloads(team):
+    hostile = '<img src=x onerror="alert(1)">\u202e'
+    record(team.a, team.publisher, tree={"button": [{"type": "click", "name": hostile, "key": "K"}]})
+    record(team.a, team.publisher, outcome="failure", message="<b>boom</b>", hint="<i>x</i>")
+    page = client_for(team.editor).get(reverse("account_history", args=["coffee"])).content.decode()
+    assert "<img src=x" not in page
+    assert "<b>boom</b>" not in page and "&lt;b&gt;boom&lt;/b&gt;" in page
+
+
+def test_history_survives_a_payload_that_is_not_a_menu(team):
+    Publication.objects.create(account=team.a, action="pull", outcome="failure", payload="<html>502</html>")
+    response = client_for(team.editor).get(reverse("account_history", args=["coffee"]))
+    assert response.status_code == 200
+    assert "No menu recorded." in response.content.decode()
+
+
+def test_history_paginates_by_fifty(team):
+    Publication.objects.bulk_create(
+        Publication(account=team.a, action="publish", outcome="success", payload="") for _ in range(51)
+    )
+    client = client_for(team.editor)
+    first = client.get(reverse("account_history", args=["coffee"]))
+    assert first.content.decode().count('class="card entry') == 50
+    second = client.get(reverse("account_history", args=["coffee"]) + "?page=2")
+    assert second.content.decode().count('class="card entry') == 1
+    assert client.get(reverse("account_history", args=["coffee"]) + "?page=abc").status_code == 200
+
+
+def count_history_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("account_history", args=["coffee"])).status_code == 200
+    return len(queries)
+
+
+def test_history_query_count_does_not_grow_with_entries(team, factories):
+    client = client_for(team.publisher)
+    menu = factories.menu(team.a, user=team.publisher)
+    record(team.a, team.publisher, menu=menu)
+    client.get(reverse("account_history", args=["coffee"]))
+    small = count_history_queries(client)
+    for n in range(60):
+        user = factories.user(username=f"someone{n}")
+        record(team.a, user, menu=factories.menu(team.a, user=user))
+    assert count_history_queries(client) == small
+
+
+def test_history_buttons_follow_permissions(team):
+    entry = record(team.a, team.publisher)
+    restore = reverse("publication_restore", args=[entry.pk])
+    again = reverse("publication_republish", args=[entry.pk])
+    page = client_for(team.editor).get(reverse("account_history", args=["coffee"])).content.decode()
+    assert restore in page and again not in page
+    page = client_for(team.publisher).get(reverse("account_history", args=["coffee"])).content.decode()
+    assert restore in page and again in page
+
+
+def test_history_access_matrix(team):
+    entry = record(team.a, team.publisher)
+    history = reverse("account_history", args=["coffee"])
+    restore = reverse("publication_restore", args=[entry.pk])
+    again = reverse("publication_republish", args=[entry.pk])
+    outsider = client_for(team.outsider)
+    assert outsider.get(history).status_code == 404
+    assert outsider.post(restore).status_code == 404
+    assert outsider.post(again).status_code == 404
+    editor = client_for(team.editor)
+    assert editor.post(again).status_code == 403
+    assert editor.get(restore).status_code == 405
+    assert client_for(team.publisher).get(again).status_code == 405
+    assert Client().get(history).status_code == 302
+    assert Client().post(restore).status_code == 302
+    no_perms = Client()
+    no_perms.force_login(team.a.members.create(username="nobody", is_staff=True))
+    assert no_perms.post(restore).status_code == 403
+    assert not Menu.objects.exists()
+    assert not team.sim.requests
+
+
+def test_history_posts_need_csrf(team):
+    entry = record(team.a, team.publisher)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(team.publisher)
+    assert client.post(reverse("publication_restore", args=[entry.pk])).status_code == 403
+    assert client.post(reverse("publication_republish", args=[entry.pk])).status_code == 403
+    assert not Menu.objects.exists()
+
+
+def test_restore_makes_a_new_draft_from_the_payload(team):
+    entry = record(team.a, team.publisher)
+    response = client_for(team.editor).post(reverse("publication_restore", args=[entry.pk]))
+    menu = Menu.objects.get()
+    assert menu.account == team.a
+    assert parse_menu(menu.tree).to_json() == parse_menu(OLD_MENU).to_json()
+    assert response.status_code == 302
+    assert response.url != reverse("account_history", args=["coffee"])
+
+
+def test_restore_of_a_delete_entry_says_there_is_no_menu(team):
+    entry = record(team.a, team.publisher, tree=None, action="delete")
+    response = client_for(team.editor).post(reverse("publication_restore", args=[entry.pk]), follow=True)
+    assert "no menu to restore" in " ".join(messages_of(response))
+    assert not Menu.objects.exists()
+
+
+def publish(team, tree) -> Publication:
+    """Publish through the product, so the simulator and the history agree."""
+    from menueditor.publishing import publish_menu
+
+    menu = Menu.objects.create(account=team.a, title="Draft", tree=tree, updated_by=team.publisher)
+    outcome = publish_menu(menu, team.publisher)
+    assert outcome.ok, outcome
+    return outcome.publication
+
+
+NEW_MENU = {"button": [{"type": "click", "name": "新菜单", "key": "NEW"}]}
+
+
+def test_publish_again_puts_the_old_menu_live_and_records_it(team):
+    old = publish(team, OLD_MENU)
+    publish(team, NEW_MENU)
+    drafts = Menu.objects.count()
+    response = client_for(team.publisher).post(reverse("publication_republish", args=[old.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("account_history", args=["coffee"])
+    assert parse_menu(team.sim.wechat_menu).to_json() == parse_menu(OLD_MENU).to_json()
+    newest = Publication.objects.filter(account=team.a).first()
+    assert newest.pk != old.pk and newest.outcome == "success" and newest.user == team.publisher
+    assert "live again" in " ".join(messages_of(response))
+    assert Menu.objects.count() == drafts + 1  # the restored draft keeps what was published
+
+
+def test_publish_again_failure_shows_the_hint_and_keeps_the_draft(team):
+    old = publish(team, OLD_MENU)
+    publish(team, NEW_MENU)
+    drafts = Menu.objects.count()
+    team.sim.add_fault("/cgi-bin/menu/create", errcode=45010, errmsg="create menu limit", times=5)
+    response = client_for(team.publisher).post(reverse("publication_republish", args=[old.pk]), follow=True)
+    text = " ".join(messages_of(response))
+    assert "45010" in text
+    assert Menu.objects.count() == drafts + 1
+    assert Publication.objects.filter(account=team.a).first().outcome == "failure"
+    assert parse_menu(team.sim.wechat_menu).to_json() == parse_menu(NEW_MENU).to_json()
+
+
+def test_publish_again_after_a_change_elsewhere_opens_the_restored_draft(team):
+    old = publish(team, OLD_MENU)
+    team.sim.reset()  # the live menu disappears, as when someone deletes it in the platform's console
+    response = client_for(team.publisher).post(reverse("publication_republish", args=[old.pk]))
+    restored = Menu.objects.order_by("-pk").first()
+    assert response.status_code == 302
+    assert response.url != reverse("account_history", args=["coffee"])
+    assert parse_menu(restored.tree).to_json() == parse_menu(OLD_MENU).to_json()
+    assert team.sim.wechat_menu is None  # nothing was sent without confirmation
+
+
+def test_history_of_real_publishes_pulls_and_deletes(team):
+    publish(team, OLD_MENU)
+    client = client_for(team.publisher)
+    client.post(reverse("menu_pull", args=["coffee"]))
+    client.post(reverse("live_delete", args=["coffee"]))
+    page = client.get(reverse("account_history", args=["coffee"])).content.decode()
+    assert page.count('class="card entry') == 3
+    assert page.count('title="今日歌曲"') == 2  # the publish and the pull each show their own preview
+    assert "The live menu was removed." in page
