@@ -90,6 +90,15 @@ class AccountAdmin(admin.ModelAdmin):
             )
         return [main, credentials, CONNECTION_FIELDSET, ACCESS_FIELDSET]
 
+    # Users with view permission only see the form read-only: these stand in for the secret fields.
+    @admin.display(description=_("AppSecret"))
+    def set_app_secret(self, obj: Account) -> str:
+        return gettext("set") if obj.app_secret else gettext("not set")
+
+    @admin.display(description=_("Access token"))
+    def set_access_token(self, obj: Account) -> str:
+        return gettext("set") if obj.access_token else gettext("not set")
+
     @admin.display(boolean=True, description=_("credentials"))
     def credentials_complete(self, obj: Account) -> bool:
         if obj.platform == Platform.WECHAT and obj.token_mode != TokenMode.AUTHORIZER:

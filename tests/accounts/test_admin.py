@@ -12,7 +12,7 @@ APP_SECRET = "TopSecretAppSecret0123456789abcd"
 AUTH_TOKEN = "TopSecretAuthorizerToken42"
 WEIBO_TOKEN = "TopSecretWeiboToken2.00abc"
 NEW_SECRET = "BrandNewSecretValue98765"
-SECRETS = (APP_SECRET, AUTH_TOKEN, WEIBO_TOKEN, NEW_SECRET)
+SECRETS = (APP_SECRET, AUTH_TOKEN, WEIBO_TOKEN, NEW_SECRET, "TopSecretCachedToken")
 
 
 def change_url(account):
@@ -60,6 +60,7 @@ def form_data(account: Account, **changes) -> dict:
 @pytest.mark.django_db
 class TestSecretsNeverShown:
     def test_no_page_shows_a_secret(self, superuser_client, wechat, weibo):
+        CachedToken.objects.create(account=wechat, token="TopSecretCachedToken")  # listed on delete
         for account in (wechat, weibo):
             pk = account.pk
             pages = [
@@ -249,6 +250,17 @@ class TestStaffSeeOnlyTheirAccounts:
         response = client.get(change_url(wechat))
         assert_no_secret(response)
         assert "<strong>set</strong>" in response.content.decode()
+
+    def test_view_only_staff_see_whether_secrets_are_set(self, client, factories, wechat):
+        viewer = factories.user()
+        viewer.user_permissions.add(Permission.objects.get(codename="view_account"))
+        wechat.members.add(viewer)
+        client.force_login(viewer)
+        response = client.get(change_url(wechat))
+        assert_no_secret(response)
+        html = response.content.decode()
+        assert 'name="set_app_secret"' not in html  # nothing to type into
+        assert '<div class="readonly">set</div>' in html
 
     def test_staff_who_create_an_account_are_assigned_to_it(self, client, staff):
         data = {
