@@ -28,6 +28,22 @@ def redact(text: str) -> str:
     return _SECRET_PARAM.sub(r"\1***", text)
 
 
+class _RedactingFilter(logging.Filter):
+    """Rewrites a record so that no token or secret in a URL reaches any handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+# urllib3 logs every request line, query string included, at DEBUG level.
+logging.getLogger("urllib3.connectionpool").addFilter(_RedactingFilter())
+logger.addFilter(_RedactingFilter())
+
+
 class PlatformError(Exception):
     """A call that did not succeed: the platform's code (or a transport code), its text, our hint."""
 

@@ -457,10 +457,9 @@ class WeChatTokens:
             )
             if not always and cached.token and cached.token != rejected and self._usable(cached):
                 return cached.token
-            token, expires_in = self._fetch(force=False)
-            if rejected and token == rejected and self.mode == "stable":
-                # Normal mode handed back the very token WeChat refused: only a forced refresh helps.
-                token, expires_in = self._fetch(force=True)
+            # One fetch, never force_refresh: forcing kills the token of every other system on this
+            # AppID and is limited to 20 a day. A refusal that persists is reported with its hint.
+            token, expires_in = self._fetch()
             now = timezone.now()
             margin = min(TOKEN_MARGIN_SECONDS, expires_in // 2)
             cached.token = token
@@ -470,7 +469,7 @@ class WeChatTokens:
             cached.save()
             return token
 
-    def _fetch(self, *, force: bool) -> tuple[str, int]:
+    def _fetch(self) -> tuple[str, int]:
         if not self.account.app_id or not self.account.app_secret:
             raise PlatformError(
                 "not_configured",
@@ -492,7 +491,7 @@ class WeChatTokens:
                 "grant_type": "client_credential",
                 "appid": self.account.app_id,
                 "secret": self.account.app_secret,
-                "force_refresh": force,
+                "force_refresh": False,
             }
             data = send(
                 self.session,
