@@ -327,13 +327,15 @@ class PlatformRules:
                 problems += self._check_leaf(sub, sub_path, 2)
         return problems
 
-    def _control_problem(self, path: tuple[int, ...], field_name: str, level: int) -> Problem:
+    def _control_problem(self, path: tuple[int, ...], field_name: str, text: str, level: int) -> Problem:
+        char = _CONTROL.search(text).group()
         return self._problem(
             path,
             field_name,
-            _("remove the line break, tab or other control character"),
+            _("remove the line break, tab or other control character (%(found)s)"),
             "control",
             level,
+            found=f"U+{ord(char):04X}",
         )
 
     def _check_name(self, name: str, path: tuple[int, ...], level: int) -> list[Problem]:
@@ -344,7 +346,7 @@ class PlatformRules:
                 self._problem(path, "name", _("a name is required"), "name", level, limit=limit, found=size)
             ]
         if has_control_character(name):
-            return [self._control_problem(path, "name", level)]
+            return [self._control_problem(path, "name", name, level)]
         if size > limit:
             return [
                 self._problem(
@@ -432,7 +434,7 @@ class PlatformRules:
                 )
             ]
         if has_control_character(value):
-            return [self._control_problem(path, spec.name, level)]
+            return [self._control_problem(path, spec.name, value, level)]
         if size > spec.limit:
             return [
                 self._problem(
@@ -451,10 +453,12 @@ class PlatformRules:
                 self._problem(
                     path,
                     spec.name,
-                    _("%(field)s must be a web address starting with http:// or https://"),
+                    _("%(field)s must be a web address starting with http:// or https://; found “%(shown)s”"),
                     "url_format",
                     level,
                     field=spec.label,
+                    found=value,
+                    shown=value if len(value) <= 60 else value[:57] + ELLIPSIS,
                 )
             ]
         return []

@@ -245,7 +245,7 @@ def test_http_and_https_urls_pass(url):
     ],
 )
 def test_other_urls_fail_with_the_url_domain_code(url):
-    assert summary_of(errors_of(WECHAT, menu(view(url=url)))) == [((0,), "url", ERROR, "40055", None, None)]
+    assert summary_of(errors_of(WECHAT, menu(view(url=url)))) == [((0,), "url", ERROR, "40055", None, url)]
     sub = menu(parent(subs=[view(url=url)]))
     assert [(p.path, p.field, p.code) for p in errors_of(WECHAT, sub)] == [((0, 0), "url", "40054")]
 
@@ -258,7 +258,16 @@ def test_control_characters_are_refused_as_json_would_escape_them_as_u(bad, fiel
     if field == "key":
         button["type"] = "click"
     button[field] = button[field][:1] + bad + button[field][1:]
-    assert [(p.path, p.field) for p in errors_of(WECHAT, menu(button))] == [((0,), field)]
+    errors = errors_of(WECHAT, menu(button))
+    assert [(p.path, p.field, p.found) for p in errors] == [((0,), field, f"U+{ord(bad):04X}")]
+
+
+def test_a_url_problem_shows_what_was_found_shortened():
+    short = errors_of(WECHAT, menu(view(url="ftp://example.com/file")))[0]
+    assert short.message.endswith("found “ftp://example.com/file”")
+    long_url = "ftp://example.com/" + "a" * 500
+    shown = errors_of(WECHAT, menu(view(url=long_url)))[0].message
+    assert long_url[:57] + "...”" in shown and long_url not in shown
 
 
 # -- types and the fields each needs ----------------------------------------------------------------
