@@ -10,6 +10,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 # menu/create types and the fields each needs (platforms.md, "Buttons").
 WECHAT_TYPES: dict[str, tuple[str, ...]] = {
@@ -188,6 +189,15 @@ def check_wechat_matchrule(rule: Any) -> Refusal | None:
             return Refusal(65320, f"matchrule.{privacy_field} is no longer allowed")
     if all(rule.get(f) in (None, "") for f in ("tag_id", "group_id", "client_platform_type")):
         return Refusal(65304, "matchrule is empty")
+    return None
+
+
+def check_wechat_conditional_domains(buttons: list[dict], limit: int = 3) -> Refusal | None:
+    """A conditional menu may link to at most three domains (65316)."""
+    leaves = [s for b in buttons for s in (b.get("sub_button") or [b])]
+    hosts = {urlsplit(leaf["url"]).hostname for leaf in leaves if isinstance(leaf.get("url"), str)}
+    if len(hosts) > limit:
+        return Refusal(65316, f"the menu links to {len(hosts)} domains, at most {limit}")
     return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 import threading
 import time
 import traceback
@@ -107,6 +108,7 @@ class Simulator:
             self._faults: list[Fault] = []
             self._token_fetches = 0
             self.refusals: list[dict[str, Any]] = []
+            self.internal_errors: list[str] = []  # tracebacks of the simulator's own bugs
             self.clock_offset = 0.0
             # Settings a test may change; back to these defaults on every reset.
             self.token_lifetime = 7200
@@ -195,6 +197,8 @@ class Simulator:
             raise ValueError(f"unknown platform {platform!r}")
         if errcode is None and delay is None and http_status is None and not not_json:
             raise ValueError("a fault needs errcode, delay, http_status or not_json")
+        if times is not None and times < 1:
+            raise ValueError("times must be at least 1 (or None for every request)")
         if path is not None and not path.startswith("/"):
             path = "/" + path
         fault = Fault(path, platform, errcode, errmsg, delay, http_status, not_json, times)
@@ -224,6 +228,11 @@ class Simulator:
 
     def note_refusal(self, path: str, code: int, detail: str) -> None:
         self.refusals.append({"path": path, "code": code, "detail": detail})
+
+    def note_internal_error(self, text: str) -> None:
+        with self.lock:
+            self.internal_errors.append(text)
+        print(text, file=sys.stderr)
 
     @property
     def wechat_menu(self) -> dict | None:
@@ -264,26 +273,29 @@ class Simulator:
     def state(self) -> dict[str, Any]:
         """Everything worth seeing at a glance (GET /_sim/state)."""
         with self.lock:
-            return {
-                "url": self.url,
-                "wechat": {
-                    appid: {
-                        "menu": app.menu,
-                        "menuid": app.menuid,
-                        "conditionalmenu": app.conditional,
-                        "console_menu": app.console_menu,
-                    }
-                    for appid, app in self.wechat.apps.items()
-                },
-                "weibo": {token: {"menu": account.menu} for token, account in self.weibo.accounts.items()},
-                "token_fetches": self._token_fetches,
-                "faults": [asdict(f) for f in self._faults],
-                "refusals": self.refusals[-20:],
-                "requests": [
-                    {"method": r.method, "path": r.path, "body": r.body.decode("utf-8", "replace")}
-                    for r in self._requests[-50:]
-                ],
-            }
+            return copy.deepcopy(self._state())
+
+    def _state(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "wechat": {
+                appid: {
+                    "menu": app.menu,
+                    "menuid": app.menuid,
+                    "conditionalmenu": app.conditional,
+                    "console_menu": app.console_menu,
+                }
+                for appid, app in self.wechat.apps.items()
+            },
+            "weibo": {token: {"menu": account.menu} for token, account in self.weibo.accounts.items()},
+            "token_fetches": self._token_fetches,
+            "faults": [asdict(f) for f in self._faults],
+            "refusals": self.refusals[-20:],
+            "requests": [
+                {"method": r.method, "path": r.path, "body": r.body.decode("utf-8", "replace")}
+                for r in self._requests[-50:]
+            ],
+        }
 
     # --- serving -------------------------------------------------------------------------------
 
@@ -370,9 +382,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.command, self.path, headers, body, self.client_address[0]
             )
         except Exception:  # a bug of the simulator must still answer, and visibly
-            self.server.simulator_errors += 1
+            self.server.simulator.note_internal_error(traceback.format_exc())
             reply = Reply.html(500, "Internal Server Error")
-            traceback.print_exc()
         try:
             self.send_response(reply.status)
             for name, value in reply.headers.items():
@@ -410,7 +421,6 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], simulator: Simulator, verbose: bool) -> None:
         self.simulator = simulator
         self.verbose = verbose
-        self.simulator_errors = 0
         super().__init__(address, _Handler)
 
 

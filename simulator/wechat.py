@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .exchange import RecordedRequest, Reply
-from .rules import Refusal, check_wechat_matchrule, check_wechat_menu, has_unicode_escape
+from .rules import (
+    Refusal,
+    check_wechat_conditional_domains,
+    check_wechat_matchrule,
+    check_wechat_menu,
+    has_unicode_escape,
+)
 
 if TYPE_CHECKING:
     from .server import Simulator
@@ -414,7 +420,7 @@ class WeChat:
         if app.menu is None:
             return self.error(req, 65303)
         refusal = check_wechat_matchrule(body.get("matchrule") if isinstance(body, dict) else None)
-        refusal = refusal or self._check_buttons(body)
+        refusal = refusal or self._check_buttons(body) or check_wechat_conditional_domains(body["button"])
         if refusal:
             return self.refuse(req, refusal)
         menuid = self._new_menuid()

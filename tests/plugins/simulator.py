@@ -22,4 +22,8 @@ def simulator(simulator_server: Simulator) -> Iterator[Simulator]:
     """The simulator with no menus, tokens, faults or log; point an account's api_base at `.url`."""
     simulator_server.reset()
     yield simulator_server
+    crashes = list(simulator_server.internal_errors)
     simulator_server.reset()
+    if crashes:
+        # The simulator answered HTTP 500 because of its own bug: the test proved nothing.
+        pytest.fail("the platform simulator crashed:\n" + "\n".join(crashes), pytrace=False)

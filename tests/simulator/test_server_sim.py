@@ -228,3 +228,18 @@ def test_command_line_serves_until_interrupted():
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
         process.stdout.close()
+
+
+def test_a_simulator_bug_answers_500_and_is_recorded(simulator):
+    simulator.users = {"u": object()}  # not tags: trymatch cannot read it
+    token = stable_token(simulator).json()["access_token"]
+    simulator.wechat_menu = {"button": [{"type": "click", "name": "a", "key": "k"}]}
+    response = requests.post(
+        f"{simulator.url}/cgi-bin/menu/trymatch",
+        params={"access_token": token},
+        json={"user_id": "u"},
+        timeout=5,
+    )
+    assert response.status_code == 500
+    assert len(simulator.internal_errors) == 1
+    simulator.internal_errors.clear()  # expected here; the fixture fails any other test that has one

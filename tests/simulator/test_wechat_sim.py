@@ -796,6 +796,19 @@ def test_conditional_buttons_follow_the_same_rules(simulator):
     assert_error(post(simulator, "/cgi-bin/menu/addconditional", body, access_token), 40018)
 
 
+def test_conditional_menu_links_to_at_most_three_domains(simulator):
+    access_token = token(simulator)
+    create(simulator, {"button": [leaf()]}, access_token)
+    views = [{"type": "view", "name": f"v{i}", "url": f"https://d{i}.example.com/p"} for i in range(4)]
+    body = {"button": [parent(views)], "matchrule": {"tag_id": "2"}}
+    assert_error(post(simulator, "/cgi-bin/menu/addconditional", body, access_token), 65316)
+    body = {
+        "button": [parent([*views[:3], dict(views[3], url="https://d0.example.com/q")])],
+        "matchrule": {"tag_id": "2"},
+    }
+    assert "menuid" in post(simulator, "/cgi-bin/menu/addconditional", body, access_token)
+
+
 def test_conditional_menu_life_cycle(simulator):
     access_token = token(simulator)
     simulator.users = {"o-fan": ["2"], "o-other": [5]}
