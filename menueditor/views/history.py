@@ -79,6 +79,7 @@ def account_history(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
     for entry in page:
         entry.account = account  # already loaded; spares a query per entry
+        entry.menu_url = editor_url(entry.menu) if entry.menu else ""
         tree = payload_tree(entry)
         entry.preview = preview_items(platform, tree) if tree is not None else None
     context = {
