@@ -29,6 +29,10 @@ _KEY_HELP = _("Pushes an event carrying this key to your server.")
 _CLIENT_NOTE = _("Needs WeChat 5.4 or later; older clients do nothing.")
 
 
+# Every mini program AppID is "wx" and 16 hexadecimal digits, lower case (the page's own: wx286b93c14bbf93aa).
+_MINIPROGRAM_APPID = re.compile(r"wx[0-9a-f]{16}")
+
+
 class WeChatRules(PlatformRules):
     code = "wechat"
     label = _("WeChat")
@@ -155,7 +159,9 @@ class WeChatRules(PlatformRules):
     def _check_leaf(self, button, path, level) -> list[Problem]:
         problems = super()._check_leaf(button, path, level)
         appid = button.value("appid")
-        if button.type == "miniprogram" and appid and appid != appid.lower():
+        if button.type != "miniprogram" or any(p.field == "appid" for p in problems):
+            return problems
+        if appid != appid.lower() and _MINIPROGRAM_APPID.fullmatch(appid.lower()):
             problems.append(
                 self._problem(
                     path,
@@ -164,7 +170,20 @@ class WeChatRules(PlatformRules):
                     "appid",
                     level,
                     severity=ERROR,
+                    found=appid,
                     fixed=appid.lower(),
+                )
+            )
+        elif not _MINIPROGRAM_APPID.fullmatch(appid):
+            problems.append(
+                self._problem(
+                    path,
+                    "appid",
+                    _("a mini program AppID is “wx” and 16 lower-case letters and digits; found “%(found)s”"),
+                    "appid",
+                    level,
+                    severity=ERROR,
+                    found=appid,
                 )
             )
         return problems

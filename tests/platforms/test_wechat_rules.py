@@ -346,6 +346,16 @@ def test_miniprogram_appid_must_be_lower_case(appid):
     assert appid.lower() in errors[0].message
 
 
+@pytest.mark.parametrize(
+    "appid",
+    ["wx286b93c14bbf93a", "wx286b93c14bbf93aaa", "286b93c14bbf93aa", "wx286b93c14bbf93ag", "gh_12345"],
+)
+def test_miniprogram_appid_must_look_like_an_appid(appid):
+    button = {"type": "miniprogram", "name": "Go"} | GOOD_VALUES | {"appid": appid}
+    errors = errors_of(WECHAT, menu(button))
+    assert [(p.path, p.field, p.found) for p in errors] == [((0,), "appid", appid)]
+
+
 def test_miniprogram_fallback_url_must_be_a_web_address():
     button = {"type": "miniprogram", "name": "Go"} | GOOD_VALUES | {"url": "pages/index/index"}
     assert [(p.field, p.code) for p in errors_of(WECHAT, menu(button))] == [("url", "40055")]
