@@ -143,7 +143,7 @@ def parse_menu(data: Any) -> MenuTree:
     """
     if isinstance(data, bytes | bytearray | str):
         if len(data) > MAX_TEXT_BYTES:
-            raise MenuParseError(f"the text is {len(data)} long; a menu is far smaller")
+            raise MenuParseError(f"the input is over {MAX_TEXT_BYTES} bytes; a menu is far smaller")
         try:
             data = json.loads(data)
         except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError

@@ -225,7 +225,7 @@ def test_a_third_level_is_parsed_so_that_validation_can_name_it():
 
 
 def test_huge_input_raises_menu_parse_error():
-    with pytest.raises(MenuParseError):
+    with pytest.raises(MenuParseError, match="over 1000000 bytes"):
         parse_menu(json.dumps({"button": [{"name": "A" * (MAX_TEXT_BYTES + 1)}]}))
     with pytest.raises(MenuParseError):
         parse_menu({"button": [{"name": "A"}] * 10_000})

@@ -29,7 +29,7 @@ class Problem:
     path: tuple[int, ...]  # () for the whole menu, (top,) or (top, sub), counted from 0
     field: str  # "button", "sub_button", "name", "type" or a field name such as "url"
     template: Any  # a lazy translatable string with %(...)s placeholders
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
     severity: str = ERROR
     code: str = ""  # the platform's own error code for this rule, when it has one
     limit: int | None = None

@@ -422,6 +422,13 @@ def test_a_problem_names_button_sub_button_field_limit_and_found():
     }
 
 
+def test_problems_compare_and_hash_as_values():
+    data = menu(click("A" * 17), click("A" * 17))
+    first, second = errors_of(WECHAT, data), errors_of(WECHAT, data)
+    assert first == second
+    assert len(set(first)) == 2  # same message, different buttons
+
+
 def test_messages_are_translatable_and_render_in_chinese():
     """Wording comes with the translation pass; here: lazy gettext strings that render in zh-hans."""
     data = menu(click("A" * 17), parent(subs=[view(url="ftp://x")]), {"type": "x", "name": "B"}, click())
