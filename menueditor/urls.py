@@ -5,4 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("menueditor.page_urls")),
+    path("", include("menueditor.editor_urls")),
 ]

@@ -1,0 +1,353 @@
+"""The editor's one form: the whole menu posted as flat, position-named fields.
+
+Field names say where a value sits: ``b-0-name`` is the first top-level button's name,
+``b-0-s-2-url`` the third sub-button's web address, ``b-0-kind`` is ``leaf`` or ``parent``.
+Every request posts the whole form; ``MenuForm`` reads it into a ``MenuTree`` and reports the
+platform's rules as form errors keyed by the same names, so each problem shows beside its field.
+``editor_rows`` turns a tree back into what the template draws (fields, usage, problems).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from menueditor.platforms import PlatformRules, Problem
+from menueditor.tree import FIELD_NAMES, Button, MenuTree
+
+KIND_LEAF = "leaf"
+KIND_PARENT = "parent"
+# Positions read from a post. A menu holds 3 and 5; a few more are kept so that an imported menu
+# with too many buttons shows the problem instead of silently losing buttons.
+MAX_POSITIONS = 10
+_KEY = re.compile(r"^b-(\d{1,2})-(?:s-(\d{1,2})-)?([a-z_]+)$")
+_PER_BUTTON = ("name", "type", *FIELD_NAMES)
+
+
+def prefix_for(path: tuple[int, ...]) -> str:
+    """The name prefix of the button at (top,) or (top, sub): 'b-0' or 'b-0-s-2'."""
+    return f"b-{path[0]}" if len(path) == 1 else f"b-{path[0]}-s-{path[1]}"
+
+
+def key_for(path: tuple[int, ...], name: str) -> str:
+    """The posted name of one field: key_for((0, 2), 'url') == 'b-0-s-2-url'."""
+    return f"{prefix_for(path)}-{name}"
+
+
+def problem_key(problem: Problem) -> str:
+    """Which field a platform problem belongs beside; '' for the menu as a whole."""
+    if not problem.path:
+        return ""
+    name = "subs" if problem.field == "sub_button" and len(problem.path) == 1 else problem.field
+    return key_for(problem.path, name)
+
+
+def tree_to_post_data(tree: MenuTree, **extra: str) -> dict[str, str]:
+    """What the editor posts for this tree: the inverse of MenuForm's parsing (used by tests, too)."""
+    data: dict[str, str] = dict(extra)
+    for i, button in enumerate(tree.buttons):
+        prefix = prefix_for((i,))
+        data[f"{prefix}-name"] = button.name
+        if button.is_parent:
+            data[f"{prefix}-kind"] = KIND_PARENT
+            for j, sub in enumerate(button.children or []):
+                _leaf_post_data(data, prefix_for((i, j)), sub)
+        else:
+            data[f"{prefix}-kind"] = KIND_LEAF
+            _leaf_post_data(data, prefix, button)
+    return data
+
+
+def _leaf_post_data(data: dict[str, str], prefix: str, button: Button) -> None:
+    data[f"{prefix}-name"] = button.name
+    data[f"{prefix}-type"] = button.type
+    for name in FIELD_NAMES:
+        if name in button.values:
+            data[f"{prefix}-{name}"] = button.values[name]
+
+
+def normalize_tree(tree: MenuTree, platform: PlatformRules) -> MenuTree:
+    """The tree as the editor would post it back (drops what the form cannot hold, e.g. a
+    parent's own type), so that a saved draft and an untouched form compare equal."""
+    form = MenuForm(tree_to_post_data(tree, title="-", revision="1"), platform=platform)
+    form.is_valid()
+    return form.tree
+
+
+class MenuForm(forms.Form):
+    """Parses the posted editor into ``self.tree`` and validates it with the platform's rules.
+
+    ``is_valid()`` is False while the menu breaks a platform rule; a draft may still be saved
+    then (``can_save``), as long as the title and revision are fine.
+    """
+
+    title = forms.CharField(label=_("Draft title"), max_length=100)
+    revision = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    # Preview state only: which top-level button's sub-menu is open, which button is selected.
+    open = forms.IntegerField(required=False, min_value=0, max_value=MAX_POSITIONS)
+    selected = forms.CharField(required=False, max_length=16)
+
+    def __init__(self, data=None, *, platform: PlatformRules, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.platform = platform
+        self.tree = MenuTree()
+        self.problems: list[Problem] = []
+        self.input_error_keys: set[str] = set()
+        self.dropped = 0  # positions past MAX_POSITIONS that were ignored
+        if data is not None:
+            self._add_button_fields(data)
+
+    def _add_button_fields(self, data) -> None:
+        tops: dict[int, set[int]] = {}
+        for key in data:
+            match = _KEY.match(key)
+            if not match:
+                continue
+            top, sub, name = int(match[1]), match[2], match[3]
+            if name not in (*_PER_BUTTON, "kind"):
+                continue
+            if top >= MAX_POSITIONS or (sub is not None and int(sub) >= MAX_POSITIONS):
+                self.dropped += 1
+                continue
+            subs = tops.setdefault(top, set())
+            if sub is not None:
+                subs.add(int(sub))
+        self._positions = []
+        for top in sorted(tops):
+            prefix = prefix_for((top,))
+            self.fields[f"{prefix}-kind"] = forms.ChoiceField(
+                choices=[(KIND_LEAF, KIND_LEAF), (KIND_PARENT, KIND_PARENT)], required=False
+            )
+            self._add_leaf_fields(prefix, data)
+            subs = sorted(tops[top])
+            for sub in subs:
+                self._add_leaf_fields(prefix_for((top, sub)), data)
+            self._positions.append((top, subs))
+
+    def _add_leaf_fields(self, prefix: str, data) -> None:
+        self.fields[f"{prefix}-name"] = forms.CharField(required=False)
+        self.fields[f"{prefix}-type"] = forms.CharField(required=False, max_length=40)
+        for name in FIELD_NAMES:
+            if f"{prefix}-{name}" in data:
+                self.fields[f"{prefix}-{name}"] = forms.CharField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Errors so far are about the input itself (title, revision, unreadable values).
+        self.input_error_keys = set(self._errors)
+        self.tree = self._build_tree(cleaned)
+        self.problems = self.platform.validate(self.tree)
+        for problem in self.problems:
+            if problem.is_error:
+                key = problem_key(problem)
+                self.add_error(key if key in self.fields else None, problem.message)
+        if self.dropped:
+            self.add_error(None, _("Some posted buttons were past any menu's size and were ignored."))
+        return cleaned
+
+    def _build_tree(self, cleaned: dict[str, Any]) -> MenuTree:
+        buttons = []
+        for top, subs in getattr(self, "_positions", []):
+            prefix = prefix_for((top,))
+            kind = cleaned.get(f"{prefix}-kind") or (KIND_PARENT if subs else KIND_LEAF)
+            if kind == KIND_PARENT:
+                children = [self._leaf(prefix_for((top, sub)), cleaned) for sub in subs]
+                buttons.append(Button(name=cleaned.get(f"{prefix}-name", ""), children=children))
+            else:
+                buttons.append(self._leaf(prefix, cleaned))
+        return MenuTree(buttons)
+
+    def _leaf(self, prefix: str, cleaned: dict[str, Any]) -> Button:
+        values = {
+            name: cleaned.get(f"{prefix}-{name}") or ""
+            for name in FIELD_NAMES
+            if f"{prefix}-{name}" in self.fields
+        }
+        return Button(
+            name=cleaned.get(f"{prefix}-name", ""), type=cleaned.get(f"{prefix}-type", ""), values=values
+        )
+
+    @property
+    def can_save(self) -> bool:
+        """A draft may hold platform problems; it needs a title and a readable revision."""
+        self.is_valid()
+        return not self.input_error_keys
+
+    @property
+    def preview_open(self) -> int | None:
+        return self.cleaned_data.get("open") if "open" not in self.input_error_keys else None
+
+    @property
+    def preview_selected(self) -> str:
+        return self.cleaned_data.get("selected") or "" if "selected" not in self.input_error_keys else ""
+
+
+# -- what the template draws ----------------------------------------------------------------------
+
+
+@dataclass
+class FieldRow:
+    key: str  # the posted name
+    label: Any
+    value: str
+    limit: int | None
+    used: int
+    help: Any = ""
+    input_type: str = "text"
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"f-{self.key}"
+
+    @property
+    def over(self) -> bool:
+        return self.limit is not None and self.used > self.limit
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+
+@dataclass
+class ButtonRow:
+    path: tuple[int, ...]
+    name: FieldRow
+    shown: str  # the name as the phone shows it
+    truncated: bool
+    is_parent: bool = False
+    type: str = ""
+    type_label: Any = ""
+    type_help: Any = ""
+    type_choices: list[tuple[str, Any]] = field(default_factory=list)
+    type_known: bool = True
+    fields: list[FieldRow] = field(default_factory=list)
+    kept_values: list[tuple[str, str]] = field(default_factory=list)  # other types' values, hidden
+    children: list[ButtonRow] = field(default_factory=list)
+    problems_by_key: dict[str, list[Problem]] = field(default_factory=dict)
+    first: bool = False
+    last: bool = False
+
+    @property
+    def prefix(self) -> str:
+        return prefix_for(self.path)
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(str(i) for i in self.path)
+
+    @property
+    def number(self) -> str:
+        return ".".join(str(i + 1) for i in self.path)
+
+    @property
+    def level(self) -> int:
+        return len(self.path)
+
+    @property
+    def type_key(self) -> str:
+        return key_for(self.path, "type")
+
+    @property
+    def subs_key(self) -> str:
+        return key_for(self.path, "subs")
+
+    @property
+    def type_problems(self) -> list[Problem]:
+        return self.problems_by_key.get(self.type_key, [])
+
+    @property
+    def subs_problems(self) -> list[Problem]:
+        return self.problems_by_key.get(self.subs_key, [])
+
+    @property
+    def has_error(self) -> bool:
+        return any(p.is_error for ps in self.problems_by_key.values() for p in ps)
+
+
+def group_problems(problems: list[Problem]) -> dict[str, list[Problem]]:
+    grouped: dict[str, list[Problem]] = {}
+    for problem in problems:
+        grouped.setdefault(problem_key(problem), []).append(problem)
+    return grouped
+
+
+def editor_rows(tree: MenuTree, platform: PlatformRules, problems: list[Problem]) -> list[ButtonRow]:
+    """The tree as rows of fields with their limits, usage and problems, for the template."""
+    grouped = group_problems(problems)
+    rows = []
+    for i, button in enumerate(tree.buttons):
+        row = _row(button, (i,), platform, grouped)
+        row.first, row.last = i == 0, i == len(tree.buttons) - 1
+        if button.is_parent:
+            row.is_parent = True
+            children = button.children or []
+            for j, sub in enumerate(children):
+                child = _row(sub, (i, j), platform, grouped)
+                child.first, child.last = j == 0, j == len(children) - 1
+                row.children.append(child)
+        rows.append(row)
+    return rows
+
+
+def _row(button: Button, path, platform: PlatformRules, grouped) -> ButtonRow:
+    level = len(path)
+    name_key = key_for(path, "name")
+    own = {k: v for k, v in grouped.items() if k.startswith(prefix_for(path) + "-") and _owned(k, path)}
+    row = ButtonRow(
+        path=path,
+        name=FieldRow(
+            key=name_key,
+            label=_("Name"),
+            value=button.name,
+            limit=platform.name_limit(level),
+            used=platform.byte_length(button.name),
+            problems=grouped.get(name_key, []),
+        ),
+        shown=platform.display_name(button.name, level),
+        truncated=platform.is_truncated(button.name, level),
+        problems_by_key=own,
+    )
+    if button.is_parent and level == 1:
+        return row
+    row.type = button.type
+    button_type = platform.button_types.get(button.type)
+    row.type_known = button_type is not None or not button.type
+    row.type_choices = [(code, t.label) for code, t in platform.button_types.items()]
+    needed: tuple[str, ...] = ()
+    if button_type is not None:
+        row.type_label, row.type_help = button_type.label, button_type.help
+        needed = button_type.fields
+    else:
+        # An unknown type (imported): show whatever values it carries so that nothing is lost.
+        needed = tuple(n for n in FIELD_NAMES if n in button.values)
+    for name in needed:
+        spec = platform.fields.get(name)
+        value = button.value(name)
+        key = key_for(path, name)
+        row.fields.append(
+            FieldRow(
+                key=key,
+                label=spec.label if spec else name,
+                value=value,
+                limit=spec.limit if spec else None,
+                used=platform.byte_length(value),
+                help=spec.help if spec else "",
+                input_type="url" if name in platform.url_fields else "text",
+                problems=grouped.get(key, []),
+            )
+        )
+    row.kept_values = [
+        (key_for(path, n), v) for n, v in button.values.items() if n not in needed and n in FIELD_NAMES
+    ]
+    return row
+
+
+def _owned(key: str, path: tuple[int, ...]) -> bool:
+    # 'b-0-name' belongs to (0,), not to (0, 1) whose keys are 'b-0-s-1-...'.
+    rest = key[len(prefix_for(path)) + 1 :]
+    return not rest.startswith("s-") or len(path) == 2

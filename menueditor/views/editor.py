@@ -1,0 +1,433 @@
+"""The menu editor: one form posted whole, answered with the parts of the page that change.
+
+Every htmx request posts the whole form and gets back out-of-band fragments (hx-swap="none"), so
+the field being typed in is never replaced. Without htmx the same URLs answer with the full page,
+which keeps the editor usable without JavaScript and the test-client tests meaningful.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from menueditor import publishing
+from menueditor.forms import MenuForm, editor_rows, key_for, normalize_tree, problem_key
+from menueditor.models import Menu
+from menueditor.platforms import PlatformRules, Problem, get_platform
+from menueditor.structure import apply_edit
+from menueditor.tree import MenuParseError, MenuTree, parse_menu
+
+TEMPLATE = "menus/editor.html"
+MAX_IMPORT_BYTES = 256 * 1024  # a full menu is a few kilobytes
+
+
+# -- loading and state -----------------------------------------------------------------------------
+
+
+def _menu(request: HttpRequest, pk: int, *, for_update: bool = False) -> Menu:
+    """The draft if this user may reach its account, else 404 (another team's menus do not exist)."""
+    menus = Menu.objects.for_user(request.user).select_related("account", "updated_by")
+    if for_update:
+        menus = menus.select_for_update(of=("self",))
+    return get_object_or_404(menus, pk=pk)
+
+
+def _saved_tree(menu: Menu, platform: PlatformRules) -> MenuTree:
+    try:
+        return normalize_tree(parse_menu(menu.tree), platform)
+    except MenuParseError:
+        return MenuTree()
+
+
+@dataclass
+class EditorState:
+    """Everything the editor template draws for one request."""
+
+    menu: Menu
+    platform: PlatformRules
+    tree: MenuTree
+    title: str
+    revision: Any
+    may_edit: bool
+    may_publish: bool
+    open: int | None = None
+    selected: str = ""
+    title_errors: list[str] = field(default_factory=list)
+    focus: str = ""
+    message: str = ""
+    message_level: str = "info"
+    conflict: Menu | None = None
+    publish: dict[str, Any] | None = None
+    import_error: str = ""
+    import_text: str = ""
+
+    def context(self, request: HttpRequest) -> dict[str, Any]:
+        platform = self.platform
+        problems = platform.validate(self.tree)
+        rows = editor_rows(self.tree, platform, problems)
+        saved = _saved_tree(self.menu, platform)
+        dirty = (
+            self.tree.to_json() != saved.to_json()
+            or self.title != self.menu.title
+            or str(self.revision) != str(self.menu.revision)
+        )
+        saved_errors = platform.errors(saved)
+        parents = [row for row in rows if row.is_parent]
+        open_index = self.open
+        if open_index is not None and not (0 <= open_index < len(rows) and rows[open_index].is_parent):
+            open_index = None
+        return {
+            "menu": self.menu,
+            "account": self.menu.account,
+            "platform": platform,
+            "rows": rows,
+            "parents": parents,
+            "problems": [(p, _focus_target(p, rows)) for p in problems],
+            "error_count": sum(1 for p in problems if p.is_error),
+            "warning_count": sum(1 for p in problems if not p.is_error),
+            "menu_problems": [p for p in problems if not problem_key(p)],
+            "title": self.title,
+            "title_errors": self.title_errors,
+            "revision": self.revision,
+            "open": open_index,
+            "selected": self.selected,
+            "focus": self.focus,
+            "message": self.message,
+            "message_level": self.message_level,
+            "dirty": dirty,
+            "may_edit": self.may_edit,
+            "may_publish": self.may_publish,
+            "saved_error_count": len(saved_errors),
+            "can_add_top": len(rows) < platform.max_buttons,
+            "max_buttons": platform.max_buttons,
+            "max_sub_buttons": platform.max_sub_buttons,
+            "conflict": self.conflict,
+            "publish": self.publish,
+            "import_error": self.import_error,
+            "import_text": self.import_text,
+            "history_url": _history_url(self.menu),
+            "oob": False,
+        }
+
+
+def _focus_target(problem: Problem, rows) -> str:
+    """The id of the control to focus when someone picks a problem from the list."""
+    key = problem_key(problem)
+    if not key:
+        return "add-top"
+    if key.endswith("-subs"):
+        return f"add-sub-{problem.path[0]}"
+    if problem.field in ("sub_button",):
+        return "f-" + key_for(problem.path, "name")
+    return "f-" + key
+
+
+def _history_url(menu: Menu) -> str:
+    try:
+        return reverse("account_history", args=[menu.account.slug])
+    except NoReverseMatch:
+        return ""
+
+
+def _state_from_menu(request: HttpRequest, menu: Menu) -> EditorState:
+    platform = get_platform(menu.account.platform)
+    return EditorState(
+        menu=menu,
+        platform=platform,
+        tree=_saved_tree(menu, platform),
+        title=menu.title,
+        revision=menu.revision,
+        may_edit=publishing.can_edit(request.user, menu.account),
+        may_publish=publishing.can_publish(request.user, menu.account),
+    )
+
+
+def _state_from_form(request: HttpRequest, menu: Menu, form: MenuForm) -> EditorState:
+    form.is_valid()
+    data = form.data
+    return EditorState(
+        menu=menu,
+        platform=form.platform,
+        tree=form.tree,
+        title=form.cleaned_data.get("title", data.get("title", ""))[:1000],
+        revision=form.cleaned_data.get("revision", data.get("revision", "")),
+        may_edit=publishing.can_edit(request.user, menu.account),
+        may_publish=publishing.can_publish(request.user, menu.account),
+        open=form.preview_open,
+        selected=form.preview_selected,
+        title_errors=[str(e) for e in form.errors.get("title", [])],
+    )
+
+
+def _form(request: HttpRequest, menu: Menu) -> MenuForm:
+    return MenuForm(request.POST, platform=get_platform(menu.account.platform))
+
+
+# -- responses -------------------------------------------------------------------------------------
+
+
+def _fragments(request: HttpRequest, state: EditorState, parts: list[str], **extra: Any) -> HttpResponse:
+    """The named partials, each marked out-of-band so that htmx puts it in place by its id."""
+    context = state.context(request) | extra | {"oob": True}
+    html = "".join(render_to_string(f"{TEMPLATE}#{part}", context, request) for part in parts)
+    return HttpResponse(html)
+
+
+def _page(request: HttpRequest, state: EditorState, status: int = 200) -> HttpResponse:
+    return render(request, TEMPLATE, state.context(request), status=status)
+
+
+LIVE_PARTS = ["preview", "problems", "statuses", "save-status", "publish-start"]
+TREE_PARTS = ["tree", *LIVE_PARTS, "message"]
+
+
+def _require_edit(request: HttpRequest, menu: Menu) -> None:
+    if not publishing.can_edit(request.user, menu.account):
+        raise PermissionDenied(_("You may not change menus on this account."))
+
+
+# -- views -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def menu_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    menu = _menu(request, pk)
+    return _page(request, _state_from_menu(request, menu))
+
+
+@login_required
+@require_POST
+def menu_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each keystroke: the preview, usage counts and problems; never the fields themselves."""
+    menu = _menu(request, pk)
+    state = _state_from_form(request, menu, _form(request, menu))
+    if request.htmx:
+        return _fragments(request, state, LIVE_PARTS)
+    return _page(request, state)
+
+
+@login_required
+@require_POST
+def menu_structure(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add, remove, move or retype a button: the form is drawn again from the edited tree."""
+    menu = _menu(request, pk)
+    form = _form(request, menu)
+    state = _state_from_form(request, menu, form)
+    result = apply_edit(state.tree, request.POST.get("op", ""), state.platform)
+    state.tree, state.focus, state.message = result.tree, result.focus, result.message
+    if result.message:
+        state.message_level = "warning"
+    if result.open is not None:
+        state.open = result.open
+    if request.htmx:
+        return _fragments(request, state, TREE_PARTS)
+    return _page(request, state)
+
+
+@login_required
+@require_POST
+def menu_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keep the draft. A draft may break platform rules; publishing is what refuses them."""
+    menu = _menu(request, pk)
+    _require_edit(request, menu)
+    form = _form(request, menu)
+    state = _state_from_form(request, menu, form)
+    if not form.can_save:
+        state.message = _("The draft was not saved: see the problems marked above.")
+        if "revision" in form.input_error_keys:
+            state.message = _("The page is out of date. Copy your changes, then reload the page.")
+        state.message_level = "error"
+        if request.htmx:
+            return _fragments(request, state, ["title-problems", "message", "save-status"])
+        return _page(request, state, status=400)
+
+    if request.POST.get("as_new"):
+        copy = Menu.objects.create(
+            account=menu.account,
+            title=(_("%(title)s (my version)") % {"title": form.cleaned_data["title"]})[:100],
+            tree=form.tree.to_json(),
+            updated_by=request.user,
+        )
+        messages.success(request, _("Your version is saved as a new draft. The other draft is unchanged."))
+        return _go(request, reverse("menu_edit", args=[copy.pk]))
+
+    with transaction.atomic():
+        current = _menu(request, pk, for_update=True)
+        if current.revision != form.cleaned_data["revision"]:
+            state.menu = current
+            state.conflict = current
+            state.message = ""
+            if request.htmx:
+                return _fragments(request, state, ["conflict", "save-status"])
+            return _page(request, state, status=409)
+        current.title = form.cleaned_data["title"]
+        current.tree = form.tree.to_json()
+        current.revision += 1
+        current.updated_by = request.user
+        current.save()
+    state.menu, state.revision = current, current.revision
+    state.message = _("Saved.")
+    if request.htmx:
+        response = _fragments(request, state, ["revision", "conflict", "message", *LIVE_PARTS])
+        response["HX-Trigger"] = "editor-saved"
+        return response
+    messages.success(request, _("Saved."))
+    return redirect("menu_edit", pk=current.pk)
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _read_import(request: HttpRequest, platform: PlatformRules) -> tuple[MenuTree | None, str, str]:
+    """The pasted text or the uploaded file as a tree, or the reason it is not a menu."""
+    upload = request.FILES.get("import_file")
+    text = request.POST.get("import_text", "")
+    if upload is not None:
+        if upload.size > MAX_IMPORT_BYTES:
+            return (
+                None,
+                text,
+                _("The file is %(size)d kB; a menu is a few kB. Is it the right file?")
+                % {"size": upload.size // 1024},
+            )
+        raw = upload.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None, "", _("The file is not UTF-8 text. Export the menu as JSON and try again.")
+    if not text.strip():
+        return None, text, _("Paste the menu's JSON or choose a .json file first.")
+    try:
+        return platform.parse(text), text, ""
+    except MenuParseError as error:
+        return None, text, _("This is not a menu: %(reason)s") % {"reason": error}
+
+
+@login_required
+@require_POST
+def menu_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put pasted or uploaded platform JSON into the form; nothing is saved until Save."""
+    menu = _menu(request, pk)
+    form = _form(request, menu)
+    state = _state_from_form(request, menu, form)
+    tree, text, error = _read_import(request, state.platform)
+    if tree is None:
+        state.import_error, state.import_text = error, text
+        if request.htmx:
+            return _fragments(request, state, ["import"])
+        return _page(request, state, status=400)
+    deep = sum(1 for b in tree.buttons for s in (b.children or []) if s.children)
+    state.tree = normalize_tree(tree, state.platform)
+    state.open = None
+    count = len(state.tree.buttons)
+    state.message = _("Imported %(count)d top-level buttons. Check the preview, then save.") % {
+        "count": count
+    }
+    if deep:
+        state.message += " " + _(
+            "%(count)d sub-buttons had sub-buttons of their own, which menus cannot have; "
+            "those were left out."
+        ) % {"count": deep}
+    if request.htmx:
+        return _fragments(request, state, [*TREE_PARTS, "import"])
+    return _page(request, state)
+
+
+@login_required
+@require_GET
+def menu_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The saved draft as the platform's JSON, to keep or to paste into another tool."""
+    menu = _menu(request, pk)
+    platform = get_platform(menu.account.platform)
+    try:
+        tree = parse_menu(menu.tree)
+    except MenuParseError:
+        tree = MenuTree()
+    response = HttpResponse(platform.payload_text(tree), content_type="application/json; charset=utf-8")
+    name = slugify(menu.account.slug) or "menu"
+    response["Content-Disposition"] = f'attachment; filename="{name}-menu-{menu.pk}-r{menu.revision}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def menu_publish_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """What publishing the saved draft would change, and the drift warning, before anything is sent."""
+    menu = _menu(request, pk)
+    if not publishing.can_publish(request.user, menu.account):
+        raise PermissionDenied(_("You may not publish menus on this account."))
+    state = _state_from_form(request, menu, _form(request, menu)) if "title" in request.POST else None
+    state = state or _state_from_menu(request, menu)
+    blocked = _publish_blocker(state)
+    if blocked:
+        state.publish = {"stage": "blocked", "reason": blocked}
+    else:
+        preview = publishing.preview_publish(menu, request.user)
+        state.publish = {"stage": "review", "preview": preview, "revision": menu.revision}
+    if request.htmx:
+        return _fragments(request, state, ["publish-panel"])
+    return _page(request, state)
+
+
+def _publish_blocker(state: EditorState) -> str:
+    """Why the saved draft cannot be published from this screen now, or ''."""
+    menu = state.menu
+    saved = _saved_tree(menu, state.platform)
+    if (
+        state.tree.to_json() != saved.to_json()
+        or state.title != menu.title
+        or str(state.revision) != str(menu.revision)
+    ):
+        return _("Save your changes first: what is published is the saved draft.")
+    errors = state.platform.errors(saved)
+    if errors:
+        return _("Fix the %(count)d problems and save before publishing.") % {"count": len(errors)}
+    return ""
+
+
+@login_required
+@require_POST
+def menu_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish the saved draft; the outcome is shown in place, with its hint and when phones see it."""
+    menu = _menu(request, pk)
+    if not publishing.can_publish(request.user, menu.account):
+        raise PermissionDenied(_("You may not publish menus on this account."))
+    state = _state_from_form(request, menu, _form(request, menu)) if "title" in request.POST else None
+    state = state or _state_from_menu(request, menu)
+    reviewed = request.POST.get("reviewed_revision", "")
+    blocked = _publish_blocker(state)
+    if not blocked and reviewed != str(menu.revision):
+        blocked = _("The draft changed after you reviewed it. Review the changes again.")
+    if blocked:
+        state.publish = {"stage": "blocked", "reason": blocked}
+    else:
+        outcome = publishing.publish_menu(
+            menu, request.user, confirm_drift=request.POST.get("confirm_drift") == "1"
+        )
+        state.publish = {"stage": "outcome", "outcome": outcome, "revision": menu.revision}
+        if outcome.ok:
+            when = date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")
+            state.message = _("Published at %(when)s.") % {"when": when}
+    if request.htmx:
+        return _fragments(request, state, ["publish-panel", "message"])
+    return _page(request, state)
