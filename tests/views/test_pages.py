@@ -343,3 +343,26 @@ def test_language_switch_turns_the_page_chinese(team):
     page = client.get(reverse("home"))
     assert page.status_code == 200
     assert 'lang="zh-hans"' in page.content.decode()
+
+
+def test_pull_opens_the_editor_with_the_list_of_unconverted_items(team):
+    team.sim.set_console_menu(
+        {
+            "button": [
+                {"type": "click", "name": "点我", "key": "K1"},
+                {"type": "news", "name": "图文", "value": "X"},
+            ]
+        }
+    )
+    response = client_for(team.editor).post(reverse("menu_pull", args=["coffee"]), follow=True)
+    menu = Menu.objects.get(account=team.a)
+    assert response.redirect_chain[-1][0] == reverse("menu_edit", args=[menu.pk])
+    page = response.content.decode()
+    assert "Not converted" in page and "图文" in page
+
+
+def test_a_started_draft_opens_in_the_editor(team):
+    response = client_for(team.editor).post(reverse("draft_start", args=["coffee"]), follow=True)
+    menu = Menu.objects.get(account=team.a)
+    assert response.redirect_chain[-1][0] == reverse("menu_edit", args=[menu.pk])
+    assert response.status_code == 200
