@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from menueditor import publishing
 from menueditor.models import Publication
@@ -113,12 +113,21 @@ def publication_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def publication_republish(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first, showing the menu that will go live; POST restores it as a draft and publishes."""
     publication = reachable_publication(request, pk)
     account = publication.account
     if not publishing.can_publish(request.user, account):
         raise PermissionDenied
+    if request.method == "GET":
+        tree = payload_tree(publication)
+        if tree is None:
+            messages.error(request, _("This entry holds no menu to publish."))
+            return redirect("account_history", slug=account.slug)
+        publication.preview = preview_items(get_platform(account.platform), tree)
+        context = {"entry": publication, "account": account, "platform": get_platform(account.platform)}
+        return render(request, "menus/confirm_republish.html", context)
     # The past menu becomes a draft first, so whatever the platform answers, nothing is lost.
     try:
         menu = publishing.restore_publication(publication, request.user)

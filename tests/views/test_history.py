@@ -161,10 +161,11 @@ def test_history_access_matrix(team):
     assert outsider.get(history).status_code == 404
     assert outsider.post(restore).status_code == 404
     assert outsider.post(again).status_code == 404
+    assert outsider.get(again).status_code == 404
     editor = client_for(team.editor)
     assert editor.post(again).status_code == 403
+    assert editor.get(again).status_code == 403
     assert editor.get(restore).status_code == 405
-    assert client_for(team.publisher).get(again).status_code == 405
     assert Client().get(history).status_code == 302
     assert Client().post(restore).status_code == 302
     no_perms = Client()
@@ -259,3 +260,23 @@ def test_history_of_real_publishes_pulls_and_deletes(team):
     assert page.count('class="card entry') == 3
     assert page.count('title="今日歌曲"') == 2  # the publish and the pull each show their own preview
     assert "The live menu was removed." in page
+
+
+def test_publish_again_asks_first_showing_the_menu(team):
+    entry = record(team.a, team.publisher)
+    page = client_for(team.publisher).get(reverse("publication_republish", args=[entry.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "replaces the one followers see now" in text
+    assert 'title="今日歌曲"' in text
+    assert f'action="{reverse("publication_republish", args=[entry.pk])}"' in text
+    assert not team.sim.requests and not Menu.objects.exists()  # asking changed nothing
+
+
+def test_publish_again_of_a_delete_entry_is_refused_kindly(team):
+    entry = record(team.a, team.publisher, tree=None, action="delete")
+    response = client_for(team.publisher).get(reverse("publication_republish", args=[entry.pk]), follow=True)
+    assert "no menu to publish" in " ".join(messages_of(response))
+    response = client_for(team.publisher).post(reverse("publication_republish", args=[entry.pk]), follow=True)
+    assert "no menu" in " ".join(messages_of(response))
+    assert not Menu.objects.exists()
