@@ -261,9 +261,7 @@ def publish_menu(menu: Menu, user, *, confirm_drift: bool = False) -> Outcome:
             )
         finally:
             client.close()
-        hint = _(
-            "Published. Phones show the new menu %(when)s; until then followers may still see the old one."
-        ) % {"when": client.when_visible}
+        hint = str(client.published_hint)
         publication = _record(
             locked,
             action=Publication.Action.PUBLISH,
@@ -361,9 +359,7 @@ def delete_live_menu(account: Account, user, *, check_permission: bool = True) -
             return _failure(locked, error, action=Publication.Action.DELETE, user=user)
         finally:
             client.close()
-        hint = _(
-            "The live menu was deleted. Phones stop showing it %(when)s; publish a draft to put a menu back."
-        ) % {"when": client.when_visible}
+        hint = str(client.deleted_hint)
         publication = _record(
             locked,
             action=Publication.Action.DELETE,

@@ -314,8 +314,9 @@ class Simulator:
             fault = self._take_fault(path)
             wake = self._wake
         if fault is not None:
-            if fault.delay:
-                wake.wait(fault.delay)
+            if fault.delay and wake.wait(fault.delay):
+                # A reset ended the wait: this request belongs to a finished test; leave the new state alone.
+                return Reply.html(503, _REASONS[503])
             reply = fault.reply(self, req)
             if reply is not None:
                 return reply

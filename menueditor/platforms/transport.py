@@ -107,7 +107,7 @@ def send(session: requests.Session, method: str, url: str, **kwargs: Any) -> dic
             _("The request to %(host)s could not be made. Check the account's API address.")
             % {"host": _host(url)},
         ) from exc
-    logger.info("%s %s -> HTTP %s", method, safe_url, response.status_code)
+    logger.debug("%s %s -> HTTP %s", method, safe_url, response.status_code)
     data = _json_object(response.content)
     if not 200 <= response.status_code < 300:
         # Weibo answers its errors with HTTP 400/403 and a JSON body: that body is the real answer.

@@ -540,6 +540,15 @@ class WeChatClient:
 
     rules = WECHAT
     when_visible = WHEN_VISIBLE
+    # Clients fetch the menu again when the chat is opened and their copy is over 5 minutes old.
+    published_hint = _(
+        "Published. Phones show the new menu within about 5 minutes: WeChat fetches it again when a "
+        "follower opens the chat and the last fetch is over 5 minutes old. No need to publish again."
+    )
+    deleted_hint = _(
+        "The live menu was deleted. Phones stop showing it within about 5 minutes. Publish a draft "
+        "to put a menu back."
+    )
 
     def __init__(self, account, session: requests.Session | None = None) -> None:
         self.account = account

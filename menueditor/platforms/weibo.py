@@ -136,6 +136,15 @@ class WeiboClient:
 
     rules = WEIBO
     when_visible = WHEN_VISIBLE
+    # "手机端……缓存……24小时才会重新更新一次" (menu/create.json, 注意事项).
+    published_hint = _(
+        "Published. The change is live now, but phones keep their copy of the menu for up to 24 hours, "
+        "so followers may see the old one until then. No need to publish again."
+    )
+    deleted_hint = _(
+        "The live menu was deleted. Phones keep their copy for up to 24 hours. Publish a draft to put "
+        "a menu back."
+    )
 
     def __init__(self, account, session: requests.Session | None = None) -> None:
         self.account = account
