@@ -232,8 +232,8 @@ def menu_structure(request: HttpRequest, pk: int) -> HttpResponse:
     state.tree, state.focus, state.message = result.tree, result.focus, result.message
     if result.message:
         state.message_level = "warning"
-    if result.open is not None:
-        state.open = result.open
+    # The preview shows the sub-menu the edit was about, or none (positions may have changed).
+    state.open = result.open
     if request.htmx:
         return _fragments(request, state, TREE_PARTS)
     return _page(request, state)

@@ -156,10 +156,39 @@
   }
 
   // Where a drop would put the dragged button, as the structure endpoint names it, plus what to mark.
+  // Buttons can be dragged by their handle in the form, or as items in the phone preview.
   function dropTarget(event) {
-    if (!drag) return null;
+    if (!drag || !event.target.closest) return null;
+    return previewTarget(event) || formTarget(event);
+  }
+
+  function previewTarget(event) {
+    const item = event.target.closest("#phone-menu .pm-item");
+    const subItem = event.target.closest("#phone-menu .pm-sub-item");
+    if (drag.level === 1 && item) {
+      const box = item.getBoundingClientRect();
+      const after = event.clientX > box.left + box.width / 2;
+      const index = Number(item.dataset.path);
+      return { dest: String(after ? index + 1 : index), mark: item, cls: after ? "drop-after" : "drop-before" };
+    }
+    if (drag.level === 2 && subItem) {
+      const parts = subItem.dataset.path.split(".");
+      const after = below(event, subItem);
+      return {
+        dest: parts[0] + "." + (Number(parts[1]) + (after ? 1 : 0)),
+        mark: subItem,
+        cls: after ? "drop-after" : "drop-before",
+      };
+    }
+    if (drag.level === 2 && item && item.classList.contains("has-sub")) {
+      return { dest: item.dataset.path, mark: item, cls: "drop-into" };
+    }
+    return null;
+  }
+
+  function formTarget(event) {
     if (drag.level === 1) {
-      const card = event.target.closest(".btn-card.level-1");
+      const card = event.target.closest("#tree .btn-card.level-1");
       if (card) {
         const index = Number(card.dataset.path);
         const after = below(event, card);
@@ -167,7 +196,7 @@
       }
       return null;
     }
-    const sub = event.target.closest(".btn-card.level-2");
+    const sub = event.target.closest("#tree .btn-card.level-2");
     if (sub) {
       const parts = sub.dataset.path.split(".");
       const after = below(event, sub);
@@ -177,7 +206,7 @@
         cls: after ? "drop-after" : "drop-before",
       };
     }
-    const parent = event.target.closest(".btn-card.level-1.is-parent");
+    const parent = event.target.closest("#tree .btn-card.level-1.is-parent");
     if (parent) {
       const list = parent.querySelector(".sub-list");
       return { dest: parent.dataset.path, mark: list || parent, cls: "drop-into" };
@@ -186,13 +215,14 @@
   }
 
   form.addEventListener("dragstart", function (event) {
-    const handle = event.target.closest && event.target.closest(".drag-handle");
-    if (!handle) return;
-    const card = handle.closest(".btn-card");
-    drag = { path: card.dataset.path, level: card.classList.contains("level-2") ? 2 : 1, card: card };
+    if (!event.target.closest) return;
+    const handle = event.target.closest(".drag-handle");
+    const card = handle ? handle.closest(".btn-card") : event.target.closest("#phone-menu [data-path]");
+    if (!card) return;
+    drag = { path: card.dataset.path, level: card.dataset.path.indexOf(".") < 0 ? 1 : 2, card: card };
     event.dataTransfer.effectAllowed = "move";
     event.dataTransfer.setData("text/plain", drag.path);
-    if (event.dataTransfer.setDragImage) event.dataTransfer.setDragImage(card, 16, 16);
+    if (handle && event.dataTransfer.setDragImage) event.dataTransfer.setDragImage(card, 16, 16);
     card.classList.add("is-dragging");
   });
 
