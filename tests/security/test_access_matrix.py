@@ -115,9 +115,13 @@ def expected_admin(role: str, target: Target, method: str) -> set[int] | None:
 
 def post_data(target: Target, world) -> dict[str, str]:
     """What a browser would post to this URL: the editor's whole form for the editor's endpoints."""
-    if not target.route.name.startswith("menu_") or target.route.name == "menu_pull":
+    return form_post(target.route.name, target.owner, world)
+
+
+def form_post(name: str, owner: str, world) -> dict[str, str]:
+    if not name.startswith("menu_") or name == "menu_pull":
         return {}
-    menu = Menu.objects.get(pk=world.map.menus[target.owner].pk)
+    menu = Menu.objects.get(pk=world.map.menus[owner].pk)
     data = tree_to_post_data(parse_menu(menu.tree), title=menu.title, revision=str(menu.revision))
     return data | {
         "reviewed_revision": str(menu.revision),
