@@ -40,10 +40,12 @@ MAX_IMPORT_BYTES = 256 * 1024  # a full menu is a few kilobytes
 
 def _menu(request: HttpRequest, pk: int, *, for_update: bool = False) -> Menu:
     """The draft if this user may reach its account, else 404 (another team's menus do not exist)."""
-    menus = Menu.objects.for_user(request.user).select_related("account", "updated_by")
+    menus = Menu.objects.for_user(request.user).select_related("account")
     if for_update:
-        menus = menus.select_for_update(of=("self",))
-    return get_object_or_404(menus, pk=pk)
+        # When the lock had to wait for another save, PostgreSQL re-reads the locked row but not the
+        # rows joined to it: who saved last must be loaded afresh, or the conflict names no one.
+        return get_object_or_404(menus.select_for_update(of=("self",)), pk=pk)
+    return get_object_or_404(menus.select_related("updated_by"), pk=pk)
 
 
 def _saved_tree(menu: Menu, platform: PlatformRules) -> MenuTree:
