@@ -51,9 +51,16 @@ def vault(db, simulator, factories):
     root = factories.user(username="root", superuser=True)
     accounts = {
         "stable": _account(
-            factories, sim, name="Stable Tea", slug="stable", app_id="wx1111111111111111", app_secret=STABLE_SECRET
+            factories,
+            sim,
+            name="Stable Tea",
+            slug="stable",
+            app_id="wx1111111111111111",
+            app_secret=STABLE_SECRET,
         ),
-        "weibo": _account(factories, sim, name="Weibo Tea", slug="weibo", platform="weibo", access_token=WEIBO_TOKEN),
+        "weibo": _account(
+            factories, sim, name="Weibo Tea", slug="weibo", platform="weibo", access_token=WEIBO_TOKEN
+        ),
         "classic": _account(
             factories,
             sim,
@@ -74,7 +81,10 @@ def vault(db, simulator, factories):
             access_token=AUTHORIZER_TOKEN,
         ),
     }
-    menus = {k: factories.menu(a, title=f"{k} draft", tree=BOTH_PLATFORMS_MENU, user=root) for k, a in accounts.items()}
+    menus = {
+        k: factories.menu(a, title=f"{k} draft", tree=BOTH_PLATFORMS_MENU, user=root)
+        for k, a in accounts.items()
+    }
     return SimpleNamespace(sim=sim, root=root, accounts=accounts, menus=menus, issued=set())
 
 
@@ -93,7 +103,11 @@ def _exercise(vault, settings) -> None:
         assert publishing.publish_menu(menu, root, confirm_drift=True).ok, key
         _note_issued(vault)
         assert publishing.pull_menu(account, root).outcome.ok, key
-        for fault in ({"http_status": 502}, {"not_json": True}, {"errcode": 40164 if key != "weibo" else 10004}):
+        for fault in (
+            {"http_status": 502},
+            {"not_json": True},
+            {"errcode": 40164 if key != "weibo" else 10004},
+        ):
             sim.add_fault(platform=account.platform, **fault)
             assert not publishing.publish_menu(menu, root, confirm_drift=True).ok
         settings.PLATFORM_READ_TIMEOUT = 0.2
@@ -110,7 +124,7 @@ def _exercise(vault, settings) -> None:
         publishing.check_connection(account)
         _note_issued(vault)
     _register(sim)
-    for key, menu in vault.menus.items():  # leave a cached token and a success behind
+    for menu in vault.menus.values():  # leave a cached token and a success behind
         publishing.publish_menu(menu, root, confirm_drift=True)
         _note_issued(vault)
     # An unreachable platform: the error text names the URL, token included, in requests' words.
@@ -123,7 +137,15 @@ def _exercise(vault, settings) -> None:
 def secrets_of(vault) -> list[str]:
     cached = [t.token for t in CachedToken.objects.all() if t.token]
     assert cached, "the exercise should leave a cached WeChat token"
-    values = {STABLE_SECRET, CLASSIC_SECRET, AUTHORIZER_TOKEN, WEIBO_TOKEN, RETYPED_SECRET, *cached, *vault.issued}
+    values = {
+        STABLE_SECRET,
+        CLASSIC_SECRET,
+        AUTHORIZER_TOKEN,
+        WEIBO_TOKEN,
+        RETYPED_SECRET,
+        *cached,
+        *vault.issued,
+    }
     return sorted(values)
 
 
