@@ -48,11 +48,23 @@ def _menu(request: HttpRequest, pk: int, *, for_update: bool = False) -> Menu:
     return get_object_or_404(menus.select_related("updated_by"), pk=pk)
 
 
+# The saved draft as the form would post it, per (draft, revision, last change): every keystroke
+# compares the form with it to say "unsaved changes", and saves are rare next to keystrokes.
+_SAVED_CACHE: dict[tuple, MenuTree] = {}
+
+
 def _saved_tree(menu: Menu, platform: PlatformRules) -> MenuTree:
-    try:
-        return normalize_tree(parse_menu(menu.tree), platform)
-    except MenuParseError:
-        return MenuTree()
+    key = (menu.pk, menu.revision, menu.updated_at, platform.code)
+    tree = _SAVED_CACHE.get(key)
+    if tree is None:
+        try:
+            tree = normalize_tree(parse_menu(menu.tree), platform)
+        except MenuParseError:
+            tree = MenuTree()
+        if len(_SAVED_CACHE) > 512:
+            _SAVED_CACHE.clear()
+        _SAVED_CACHE[key] = tree
+    return tree
 
 
 @dataclass
@@ -76,6 +88,8 @@ class EditorState:
     publish: dict[str, Any] | None = None
     import_error: str = ""
     import_text: str = ""
+    # Buttons ('b-0', 'b-0-s-1') and 'title' typed in since the last answer; None: all of them.
+    touched: set[str] | None = None
 
     def context(self, request: HttpRequest) -> dict[str, Any]:
         platform = self.platform
@@ -92,7 +106,11 @@ class EditorState:
         open_index = self.open
         if open_index is not None and not (0 <= open_index < len(rows) and rows[open_index].is_parent):
             open_index = None
+        buttons = [b for row in rows for b in (row, *row.children)]
+        touched = self.touched
         return {
+            "status_buttons": buttons if touched is None else [b for b in buttons if b.prefix in touched],
+            "title_touched": touched is None or "title" in touched,
             "menu": self.menu,
             "account": self.menu.account,
             "platform": platform,
@@ -145,6 +163,16 @@ def _history_url(menu: Menu) -> str:
         return ""
 
 
+# The draft was fetched through Menu.objects.for_user, so the account is one this user is assigned
+# to; what is left of publishing.can_edit / can_publish is the model permission (no extra query).
+def _may_edit(request: HttpRequest) -> bool:
+    return request.user.has_perm(publishing.EDIT_PERMISSION)
+
+
+def _may_publish(request: HttpRequest) -> bool:
+    return request.user.has_perm(publishing.PUBLISH_PERMISSION)
+
+
 def _state_from_menu(request: HttpRequest, menu: Menu) -> EditorState:
     platform = get_platform(menu.account.platform)
     return EditorState(
@@ -153,8 +181,8 @@ def _state_from_menu(request: HttpRequest, menu: Menu) -> EditorState:
         tree=_saved_tree(menu, platform),
         title=menu.title,
         revision=menu.revision,
-        may_edit=publishing.can_edit(request.user, menu.account),
-        may_publish=publishing.can_publish(request.user, menu.account),
+        may_edit=_may_edit(request),
+        may_publish=_may_publish(request),
     )
 
 
@@ -167,12 +195,19 @@ def _state_from_form(request: HttpRequest, menu: Menu, form: MenuForm) -> Editor
         tree=form.tree,
         title=form.cleaned_data.get("title", data.get("title", ""))[:1000],
         revision=form.cleaned_data.get("revision", data.get("revision", "")),
-        may_edit=publishing.can_edit(request.user, menu.account),
-        may_publish=publishing.can_publish(request.user, menu.account),
+        may_edit=_may_edit(request),
+        may_publish=_may_publish(request),
         open=form.preview_open,
         selected=form.preview_selected,
         title_errors=[str(e) for e in form.errors.get("title", [])],
+        touched=_touched(data),
     )
+
+
+def _touched(data) -> set[str] | None:
+    if "touched" not in data:
+        return None
+    return {part for part in data.get("touched", "").split(",")[:50] if part}
 
 
 def _form(request: HttpRequest, menu: Menu) -> MenuForm:
@@ -184,9 +219,8 @@ def _form(request: HttpRequest, menu: Menu) -> MenuForm:
 
 def _fragments(request: HttpRequest, state: EditorState, parts: list[str], **extra: Any) -> HttpResponse:
     """The named partials, each marked out-of-band so that htmx puts it in place by its id."""
-    context = state.context(request) | extra | {"oob": True}
-    html = "".join(render_to_string(f"{TEMPLATE}#{part}", context, request) for part in parts)
-    return HttpResponse(html)
+    context = state.context(request) | extra | {"oob": True, "parts": parts}
+    return HttpResponse(render_to_string(f"{TEMPLATE}#answer", context, request))
 
 
 def _page(request: HttpRequest, state: EditorState, status: int = 200) -> HttpResponse:
@@ -194,11 +228,12 @@ def _page(request: HttpRequest, state: EditorState, status: int = 200) -> HttpRe
 
 
 LIVE_PARTS = ["preview", "problems", "statuses", "save-status", "publish-start"]
-TREE_PARTS = ["tree", *LIVE_PARTS, "message"]
+# The redrawn tree carries every field's usage and problems itself.
+TREE_PARTS = ["tree", "preview", "problems", "save-status", "publish-start", "message"]
 
 
 def _require_edit(request: HttpRequest, menu: Menu) -> None:
-    if not publishing.can_edit(request.user, menu.account):
+    if not _may_edit(request):
         raise PermissionDenied(_("You may not change menus on this account."))
 
 
@@ -376,7 +411,7 @@ def menu_export(request: HttpRequest, pk: int) -> HttpResponse:
 def menu_publish_review(request: HttpRequest, pk: int) -> HttpResponse:
     """What publishing the saved draft would change, and the drift warning, before anything is sent."""
     menu = _menu(request, pk)
-    if not publishing.can_publish(request.user, menu.account):
+    if not _may_publish(request):
         raise PermissionDenied(_("You may not publish menus on this account."))
     state = _state_from_form(request, menu, _form(request, menu)) if "title" in request.POST else None
     state = state or _state_from_menu(request, menu)
@@ -412,7 +447,7 @@ def _publish_blocker(state: EditorState) -> str:
 def menu_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish the saved draft; the outcome is shown in place, with its hint and when phones see it."""
     menu = _menu(request, pk)
-    if not publishing.can_publish(request.user, menu.account):
+    if not _may_publish(request):
         raise PermissionDenied(_("You may not publish menus on this account."))
     state = _state_from_form(request, menu, _form(request, menu)) if "title" in request.POST else None
     state = state or _state_from_menu(request, menu)

@@ -23,15 +23,38 @@
     });
   }
 
+  // Which buttons were typed in since the last answer: the server sends back only their usage
+  // counts and problems, which keeps each keystroke's answer small.
+  const touched = new Set();
+  let sentTouched = [];
+  const touchedInput = document.getElementById("f-touched");
+
+  function buttonOf(name) {
+    const match = /^(b-\d+(?:-s-\d+)?)-/.exec(name || "");
+    return match ? match[1] : name === "title" ? "title" : null;
+  }
+
   form.addEventListener("input", function (event) {
     if (event.target.closest("#import-panel")) return;
     dirty = true;
     typedSinceRequest = true;
+    const button = buttonOf(event.target.name);
+    if (button) touched.add(button);
+    if (touchedInput) touchedInput.value = Array.from(touched).join(",");
   });
-  document.body.addEventListener("htmx:beforeRequest", function () {
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
     typedSinceRequest = false;
+    if (event.detail.elt === form) sentTouched = Array.from(touched);
   });
-  document.body.addEventListener("htmx:afterOnLoad", readDirty);
+  document.body.addEventListener("htmx:afterOnLoad", function (event) {
+    if (event.detail.elt === form && event.detail.successful) {
+      sentTouched.forEach(function (button) {
+        touched.delete(button);
+      });
+      if (touchedInput) touchedInput.value = Array.from(touched).join(",");
+    }
+    readDirty();
+  });
   document.body.addEventListener("htmx:beforeOnLoad", function (event) {
     const xhr = event.detail.xhr;
     if (xhr && xhr.getResponseHeader("HX-Redirect")) dirty = false; // "keep mine as a new draft"
