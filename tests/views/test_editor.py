@@ -93,6 +93,16 @@ def test_preview_answers_with_the_preview_usage_and_problems_only(editor):
     assert 'id="save-status"' in html and 'data-dirty="true"' in html
 
 
+def test_preview_sends_only_the_typed_in_buttons_counts(editor):
+    _user, _account, menu, client = editor
+    data = post_data(menu, touched="b-1-s-0")
+    data["b-1-s-0-name"] = "搜一搜"
+    html = client.post(url("menu_preview", menu), data, **HTMX).content.decode()
+    assert '<span id="use-b-1-s-0-name" class="usage" hx-swap-oob="true">9/60 bytes</span>' in html
+    assert 'id="use-b-0-name"' not in html and 'id="use-b-1-s-1-name"' not in html
+    assert "搜一搜" in html  # the preview itself is always whole
+
+
 def test_preview_shows_names_truncated_as_the_phone_does(editor):
     _user, _account, menu, client = editor
     data = post_data(menu)
@@ -444,3 +454,43 @@ def test_publish_needs_the_permission(editor, factories):
     page = client.get(url("menu_edit", menu)).content.decode()
     assert "Publish…" not in page
     assert client.post(url("menu_publish", menu), post_data(menu, reviewed_revision="1")).status_code == 403
+
+
+def test_publish_review_warns_when_the_live_menu_changed_elsewhere(editor, simulator):
+    _user, account, menu, client = editor
+    account.api_base = simulator.url
+    account.save()
+    simulator.wechat_menu = {"button": [{"type": "click", "name": "控制台做的", "key": "X"}]}
+    html = client.post(url("menu_publish_review", menu), post_data(menu), **HTMX).content.decode()
+    assert "changed elsewhere" in html
+    assert 'name="confirm_drift" value="1"' in html and "Replace the live menu" in html
+    # Publishing without confirming what the review showed is refused; the live menu is kept.
+    data = post_data(menu, reviewed_revision="1", confirm_drift="0")
+    html = client.post(url("menu_publish", menu), data, **HTMX).content.decode()
+    assert "Replace the live menu" in html
+    assert simulator.wechat_menu["button"][0]["name"] == "控制台做的"
+    data["confirm_drift"] = "1"
+    html = client.post(url("menu_publish", menu), data, **HTMX).content.decode()
+    assert "Published" in html
+    assert simulator.wechat_menu["button"][0]["name"] == "今日歌曲"
+
+
+def test_publish_failure_is_explained_and_the_draft_kept(editor, simulator):
+    _user, account, menu, client = editor
+    account.api_base = simulator.url
+    account.save()
+    simulator.add_fault("/cgi-bin/menu/create", errcode=45009, errmsg="reach max api daily quota limit")
+    data = post_data(menu, reviewed_revision="1", confirm_drift="1")
+    html = client.post(url("menu_publish", menu), data, **HTMX).content.decode()
+    assert "Not published" in html and "45009" in html
+    assert "Your draft is unchanged." in html
+    menu.refresh_from_db()
+    assert menu.revision == 1
+
+
+def test_publish_review_of_an_invalid_saved_draft_says_why(editor):
+    _user, _account, menu, client = editor
+    menu.tree = {"button": [{"type": "view", "name": "", "url": "nope"}]}
+    menu.save()
+    html = client.post(url("menu_publish_review", menu), post_data(menu), **HTMX).content.decode()
+    assert "Fix the 2 problems and save before publishing." in html
