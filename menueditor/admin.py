@@ -102,7 +102,7 @@ class MenuAdmin(admin.ModelAdmin):
 
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "account", "action", "outcome", "code", "user", "menu"]
+    list_display = ["created_at", "account", "action", "outcome", "code", "user"]
     list_filter = ["action", "outcome", "account__platform", ("account", AssignedAccountFilter)]
     search_fields = ["account__name", "account__slug", "code", "message", "menu__title"]
     list_select_related = ["account", "user", "menu"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
@@ -79,4 +80,6 @@ class Publication(models.Model):
         verbose_name_plural = _("publications")
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.account.slug} {self.created_at:%Y-%m-%d %H:%M}"
+        # In local time, as people read it (created_at is stored in UTC).
+        when = timezone.localtime(self.created_at or timezone.now())
+        return f"{self.get_action_display()} {self.account.slug} {when:%Y-%m-%d %H:%M}"
