@@ -54,7 +54,7 @@ def page(browser) -> Iterator:
         "console",
         lambda message: (
             errors.append(message.text)
-            if message.type == "error" and "Content-Security-Policy" in message.text
+            if message.type == "error" and "Content Security Policy" in message.text.replace("-", " ")
             else None
         ),
     )

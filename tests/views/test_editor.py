@@ -303,6 +303,33 @@ def test_save_keeps_the_draft_and_bumps_the_revision(editor):
     assert menu.tree["button"][0]["name"] == "春季新品"
 
 
+def test_a_draft_without_a_title_is_not_saved_and_the_form_is_kept(editor):
+    _user, _account, menu, client = editor
+    data = post_data(menu, title="  ")
+    data["b-0-name"] = "改了名字"
+    html = client.post(url("menu_save", menu), data, **HTMX).content.decode()
+    assert 'id="prob-title"' in html and "This field is required." in html
+    assert "The draft was not saved" in html
+    assert 'name="b-0-name"' not in html  # what was typed stays on the screen
+    response = client.post(url("menu_save", menu), data)
+    assert response.status_code == 400 and 'value="改了名字"' in response.content.decode()
+    menu.refresh_from_db()
+    assert menu.revision == 1
+
+
+def test_unknown_structure_edits_change_nothing(editor):
+    _user, _account, menu, client = editor
+    for op in ("explode:1", "remove:9", "move:0>1.0", "up:0", "add-sub:0", "to-leaf:1", ""):
+        data = _form_data(structure(client, menu, op))
+        assert parse_menu(menu.tree).to_json() == _tree_of(data), op
+
+
+def _tree_of(data):
+    form = MenuForm(data, platform=get_platform("wechat"))
+    form.is_valid()
+    return form.tree.to_json()
+
+
 def test_invalid_menus_can_be_saved_as_drafts(editor):
     _user, _account, menu, client = editor
     data = post_data(menu)
