@@ -17,7 +17,7 @@ import requests
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from menueditor.tree import MenuTree, parse_menu
@@ -302,7 +302,7 @@ def wechat_hint(code: str, message: str, *, token_mode: str = "") -> str:
         return str(_AUTHORIZER_REFUSED_HINT if token_mode == "authorizer" else _TOKEN_REFUSED_HINT)
     if code == "40164":
         match = _IP_PATTERN.search(message or "")
-        ip = match.group(1).rstrip(".,") if match else _g("named in the message")
+        ip = match.group(1).rstrip(".,") if match else gettext("named in the message")
         return str(WECHAT_HINTS[code]) % {"ip": ip}
     if code in WECHAT_HINTS:
         return str(WECHAT_HINTS[code])
@@ -360,7 +360,7 @@ def _convert_console_button(data: dict[str, Any], path: tuple[int, ...], notes: 
     kind = str(data.get("type", ""))
     if kind in CONSOLE_REPLY_TYPES:
         notes.append(
-            _g(
+            gettext(
                 "%(place)s sends %(reply)s set up in the MP web console; the API cannot send fixed "
                 "replies, so the button was kept without a type: choose what it does."
             )
@@ -390,7 +390,7 @@ def read_menu_get(data: dict[str, Any]) -> LiveMenu:
     conditional = data.get("conditionalmenu")
     if isinstance(conditional, list) and conditional:
         notes.append(
-            _g(
+            gettext(
                 "The account also has %(count)d conditional menu(s) for tagged followers; they were "
                 "not pulled and stay as they are."
             )
@@ -453,7 +453,7 @@ class WeChatTokens:
             raise PlatformError(
                 "not_configured",
                 "no authorizer access token",
-                _g("Paste the third-party authorizer access token into the account settings."),
+                gettext("Paste the third-party authorizer access token into the account settings."),
             )
         return self.account.access_token
 
@@ -493,7 +493,7 @@ class WeChatTokens:
             raise PlatformError(
                 "not_configured",
                 "AppID or AppSecret missing",
-                _g("Enter the AppID and the AppSecret in the account settings."),
+                gettext("Enter the AppID and the AppSecret in the account settings."),
             )
         base = self.account.effective_api_base
         if self.mode == "classic":
@@ -600,8 +600,8 @@ class WeChatClient:
         self.tokens.fetch_now()
         live = self.read_live()
         if live.tree is None:
-            return _g("Connected: a token was obtained; the live menu is empty.")
-        return _g("Connected: a token was obtained; the live menu has %(count)d top-level buttons.") % {
+            return gettext("Connected: a token was obtained; the live menu is empty.")
+        return gettext("Connected: a token was obtained; the live menu has %(count)d top-level buttons.") % {
             "count": len(live.tree.buttons)
         }
 

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from menueditor.tree import MenuTree, parse_menu
@@ -159,7 +159,7 @@ class WeiboClient:
             raise PlatformError(
                 "not_configured",
                 "no access token",
-                _g(
+                gettext(
                     "Copy the access token from the fan-service developer mode page into the account "
                     "settings."
                 ),
@@ -194,8 +194,8 @@ class WeiboClient:
     def check(self) -> str:
         live = self.read_live()
         if live.tree is None:
-            return _g("Connected: the token works; the live menu is empty.")
-        return _g("Connected: the token works; the live menu has %(count)d top-level buttons.") % {
+            return gettext("Connected: the token works; the live menu is empty.")
+        return gettext("Connected: the token works; the live menu has %(count)d top-level buttons.") % {
             "count": len(live.tree.buttons)
         }
 
