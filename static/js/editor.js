@@ -164,6 +164,19 @@
     }
   });
 
+  // Messages about the last action float at the bottom of the screen for a few seconds.
+  let messageTimer = null;
+  // The message box is replaced whole by each answer; watching the form's own children sees that.
+  new MutationObserver(function () {
+    const box = document.getElementById("editor-message");
+    if (!box || !box.textContent.trim()) return;
+    clearTimeout(messageTimer);
+    messageTimer = setTimeout(function () {
+      const current = document.getElementById("editor-message");
+      if (current) current.innerHTML = "";
+    }, 6000);
+  }).observe(form, { childList: true });
+
   // -- drag and drop -------------------------------------------------------------------------------
   let drag = null;
 

@@ -140,6 +140,7 @@ def test_build_a_full_menu_type_drag_save_and_publish(
     # Save: the draft is kept, the status says so, publishing becomes possible.
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator("#save-status")).to_contain_text("Saved · revision 2")
+    expect(page.locator("#editor-message")).to_have_text("Saved.")
     menu.refresh_from_db()
     tree = parse_menu(menu.tree)
     assert [b.name for b in tree.buttons] == ["关于", "会员", "新品"]
