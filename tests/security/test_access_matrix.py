@@ -258,3 +258,90 @@ def test_a_lockout_is_not_escaped_by_switching_doors_and_passwords(client, facto
         _fail(client, "app" if i % 2 else "admin", "marketer", f"guess-{i}")
     response = client.post(reverse("login"), {"username": "marketer", "password": "right-password-123"})
     assert "Too many failed sign-ins" in response.content.decode()
+
+
+# -- admin actions: the same rules as the pages ------------------------------------------------------
+
+ADMIN_ACTIONS = {
+    "accounts_account": ("test_connection", "delete_selected"),
+    "menueditor_menu": ("publish_selected", "delete_selected"),
+    "menueditor_publication": ("restore_selected", "delete_selected"),
+}
+
+
+def _grant_admin(user) -> None:
+    """Give the person every model permission of the admin, so only assignment and publish remain."""
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label__in=["accounts", "menueditor"]).exclude(
+            codename="publish_menu"
+        )
+    )
+
+
+@pytest.mark.parametrize("role", ["unassigned", "editor", "publisher", "superuser"])
+def test_admin_actions_on_both_accounts_follow_the_rules(world, role):
+    from accounts.models import Account
+    from menueditor.models import Publication
+
+    user = world.users[role]
+    if role != "superuser":
+        _grant_admin(user)
+    objects = {
+        "accounts_account": [world.a.pk, world.b.pk],
+        "menueditor_menu": [world.menu_a.pk, world.menu_b.pk],
+        "menueditor_publication": [world.pub_a.pk, world.pub_b.pk],
+    }
+    b_drafts = Menu.objects.filter(account=world.b).count()
+    # Live menus as last published from here: no drift, so a permitted publish action does publish.
+    world.sim.wechat_menu = BOTH_PLATFORMS_MENU
+    world.sim.weibo_menu = BOTH_PLATFORMS_MENU
+    for model, actions in ADMIN_ACTIONS.items():
+        for action in actions:
+            client = client_for(user)
+            url = reverse(f"admin:{model}_changelist")
+            data = {"action": action, "_selected_action": objects[model], "post": "yes"}
+            response = client.post(url, data, follow=True)
+            assert response.status_code < 500, (model, action, response.status_code)
+    writes = [r for r in world.sim.requests if r.path in PLATFORM_WRITES]
+    if role == "superuser":
+        # The superuser's publish action reached both platforms.
+        assert {r.path for r in writes} >= {"/cgi-bin/menu/create", "/2/messages/menu/create.json"}
+        return
+    # Nothing of account B was touched, read or published by someone not assigned to it.
+    assert Account.objects.filter(pk=world.b.pk).exists()
+    assert Menu.objects.filter(pk=world.menu_b.pk).exists()
+    assert Publication.objects.filter(pk=world.pub_b.pk).exists()
+    assert Menu.objects.filter(account=world.b).count() == b_drafts
+    assert not Publication.objects.filter(account=world.b).exclude(pk=world.pub_b.pk).exists()
+    assert not any(r.path.startswith("/2/") for r in world.sim.requests)  # B is the Weibo account
+    if role != "publisher":
+        assert writes == []
+    if role == "unassigned":
+        assert world.sim.requests == []
+        assert Account.objects.filter(pk=world.a.pk).exists()
+
+
+# -- no open redirects -------------------------------------------------------------------------------
+
+OUTSIDE = [
+    "https://evil.example/",
+    "//evil.example/",
+    "/\\evil.example/",
+    "https:evil.example",
+    "javascript:alert(1)",
+]
+
+
+@pytest.mark.parametrize("target", OUTSIDE)
+def test_sign_in_and_language_switch_never_send_people_off_site(factories, client, target):
+    factories.user(username="marketer", password="right-password-123")
+    form = {"username": "marketer", "password": "right-password-123", "next": target}
+    response = client.post(reverse("login") + "?next=" + target, form)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": target})
+    assert "evil.example" not in response.get("Location", "") and "javascript" not in response.get(
+        "Location", ""
+    )
