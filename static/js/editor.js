@@ -42,7 +42,21 @@
     if (button) touched.add(button);
     if (touchedInput) touchedInput.value = Array.from(touched).join(",");
   });
+  // While an input method composes (pinyin before it becomes 汉字), the field holds letters the
+  // follower will never see: wait for the committed characters before asking for a preview.
+  let composing = false;
+  form.addEventListener("compositionstart", function () {
+    composing = true;
+  });
+  form.addEventListener("compositionend", function (event) {
+    composing = false;
+    event.target.dispatchEvent(new Event("input", { bubbles: true }));
+  });
   document.body.addEventListener("htmx:beforeRequest", function (event) {
+    if (composing && event.detail.elt === form) {
+      event.preventDefault();
+      return;
+    }
     typedSinceRequest = false;
     if (event.detail.elt === form) sentTouched = Array.from(touched);
   });

@@ -277,3 +277,23 @@ def test_editor_screenshots(signed_in_page: Page, live_server, browser_user, pla
     phone = page.locator("#phone").bounding_box()
     panel = page.locator(f"#pm-sub-{open_index}").bounding_box()
     assert phone["x"] <= panel["x"] and panel["x"] + panel["width"] <= phone["x"] + phone["width"]
+
+
+def test_pinyin_being_composed_is_not_previewed(signed_in_page: Page, live_server, browser_user):
+    page = signed_in_page
+    menu = make_menu(make_account(members=(browser_user,)))
+    page.goto(live_server.url + reverse("menu_edit", args=[menu.pk]))
+    field = name_input(page, "0")
+    field.click()
+    field.press("Control+a")
+    field.press("Delete")
+    expect(preview_item(page, "0")).to_have_text("(no name)")
+    # An input method composing 今 from "jin", as a Chinese keyboard does.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.imeSetComposition", {"text": "jin", "selectionStart": 3, "selectionEnd": 3})
+    page.wait_for_timeout(400)
+    expect(preview_item(page, "0")).to_have_text("(no name)")
+    cdp.send("Input.insertText", {"text": "今"})
+    expect(preview_item(page, "0")).to_have_text("今")
+    expect(page.locator("#use-b-0-name")).to_have_text("3/16 bytes")
+    expect(field).to_be_focused()
