@@ -91,6 +91,11 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once when two requests save together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+else:
+    # A new PostgreSQL connection (SCRAM sign-in) costs ~11 ms, as much as a whole preview: keep it
+    # open between requests (bench/README.md). ?conn_max_age= in DATABASE_URL still decides.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
