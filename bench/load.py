@@ -43,7 +43,7 @@ def ensure_postgres_database(url: str) -> None:
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    maintenance = parts._replace(path="/postgres").geturl()
+    maintenance = parts._replace(path="/postgres", query="").geturl()
     with psycopg.connect(maintenance, autocommit=True) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -114,6 +114,7 @@ class Editor(threading.Thread):
         else:
             name += self.random.choice("新品优惠会员ABCxyz")
         self.data[field] = name[:8]
+        self.data["touched"] = f"b-{top}-s-{sub}"  # as editor.js reports the button typed in
         return field, self.data[field]
 
 

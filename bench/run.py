@@ -14,6 +14,7 @@ import argparse
 import gc
 import json
 import platform as host_platform
+import re
 import statistics
 import sys
 import time
@@ -39,7 +40,7 @@ CHROMIUM_ARGS = [
 GOALS = {
     "preview": "p50 ≤ 2 × baseline p50",
     "queries": "same count small and large",
-    "keystroke": "p95 < 150 ms (100 ms debounce included)",
+    "keystroke": "p95 < 150 ms (debounce included)",
     "publish": "overhead < 20 ms",
 }
 
@@ -63,6 +64,7 @@ def measure_preview(samples: int, warmup: int) -> dict:
     # htmx posts the form urlencoded, with HX-Request; the change is one typed character.
     data = tree_to_post_data(parse_menu(menu.tree), title=menu.title, revision=str(menu.revision))
     data["b-1-s-2-name"] += "x"
+    data["touched"] = "b-1-s-2"  # editor.js names the buttons typed in since the last answer
     body = urlencode(data)
     urls = {"preview": f"/menus/{menu.pk}/preview/", "baseline": f"/_bench/baseline/{menu.pk}/"}
     headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TRIGGER": "editor-form"}
@@ -252,7 +254,8 @@ def measure_keystrokes(database_url: str, samples: int, warmup: int) -> dict:
     field_id, selector = "f-b-0-s-1-name", '.pm-sub-item[data-path="0.1"]'
     rules = get_platform("wechat")
     timings: list[dict] = []
-    with Gunicorn(database_url, workers=2) as server, sync_playwright() as playwright:
+    # As bin/run serves the app: 2 workers × 4 threads (keep-alive between the browser and gunicorn).
+    with Gunicorn(database_url, workers=2, threads=4) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 768})
@@ -264,6 +267,8 @@ def measure_keystrokes(database_url: str, samples: int, warmup: int) -> dict:
             page.goto(f"{server.url}/menus/{menu.pk}/")
             page.wait_for_function("() => window.htmx !== undefined")
             field = page.locator(f"#{field_id}")
+            trigger = page.get_attribute("#editor-form", "hx-trigger") or ""
+            debounce = int(re.search(r"delay:(\d+)ms", trigger).group(1)) if "delay:" in trigger else 0
             field.click()
             page.keyboard.press("End")
             value = field.input_value()
@@ -292,7 +297,7 @@ def measure_keystrokes(database_url: str, samples: int, warmup: int) -> dict:
             part: statistics.median(t[part] for t in timings) for part in ("debounce", "request", "swap")
         },
         "keystroke_samples": samples,
-        "keystroke_debounce_ms": 100,
+        "keystroke_debounce_ms": debounce,
     }
 
 
