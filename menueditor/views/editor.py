@@ -7,6 +7,7 @@ which keeps the editor usable without JavaScript and the test-client tests meani
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,23 +49,29 @@ def _menu(request: HttpRequest, pk: int, *, for_update: bool = False) -> Menu:
     return get_object_or_404(menus.select_related("updated_by"), pk=pk)
 
 
-# The saved draft as the form would post it, per (draft, revision, last change): every keystroke
-# compares the form with it to say "unsaved changes", and saves are rare next to keystrokes.
-_SAVED_CACHE: dict[tuple, MenuTree] = {}
+# The saved draft as the form would post it: every keystroke compares the form with it to say
+# "unsaved changes", and saves are rare next to keystrokes.
+_SAVED_CACHE: dict[tuple, tuple[MenuTree, int]] = {}
 
 
-def _saved_tree(menu: Menu, platform: PlatformRules) -> MenuTree:
-    key = (menu.pk, menu.revision, menu.updated_at, platform.code)
-    tree = _SAVED_CACHE.get(key)
-    if tree is None:
+def _saved(menu: Menu, platform: PlatformRules) -> tuple[MenuTree, int]:
+    """The saved draft as the form would post it, and how many platform errors it has."""
+    # Keyed by the stored text itself, so a draft changed by any means is never read stale.
+    key = (platform.code, json.dumps(menu.tree, sort_keys=True, ensure_ascii=False))
+    saved = _SAVED_CACHE.get(key)
+    if saved is None:
         try:
             tree = normalize_tree(parse_menu(menu.tree), platform)
         except MenuParseError:
             tree = MenuTree()
         if len(_SAVED_CACHE) > 512:
             _SAVED_CACHE.clear()
-        _SAVED_CACHE[key] = tree
-    return tree
+        saved = _SAVED_CACHE[key] = (tree, len(platform.errors(tree)))
+    return saved
+
+
+def _saved_tree(menu: Menu, platform: PlatformRules) -> MenuTree:
+    return _saved(menu, platform)[0]
 
 
 @dataclass
@@ -95,13 +102,12 @@ class EditorState:
         platform = self.platform
         problems = platform.validate(self.tree)
         rows = editor_rows(self.tree, platform, problems)
-        saved = _saved_tree(self.menu, platform)
+        saved, saved_error_count = _saved(self.menu, platform)
         dirty = (
             self.tree.to_json() != saved.to_json()
             or self.title != self.menu.title
             or str(self.revision) != str(self.menu.revision)
         )
-        saved_errors = platform.errors(saved)
         parents = [row for row in rows if row.is_parent]
         open_index = self.open
         if open_index is not None and not (0 <= open_index < len(rows) and rows[open_index].is_parent):
@@ -131,7 +137,7 @@ class EditorState:
             "dirty": dirty,
             "may_edit": self.may_edit,
             "may_publish": self.may_publish,
-            "saved_error_count": len(saved_errors),
+            "saved_error_count": saved_error_count,
             "can_add_top": len(rows) < platform.max_buttons,
             "max_buttons": platform.max_buttons,
             "max_sub_buttons": platform.max_sub_buttons,
@@ -436,9 +442,9 @@ def _publish_blocker(state: EditorState) -> str:
         or str(state.revision) != str(menu.revision)
     ):
         return _("Save your changes first: what is published is the saved draft.")
-    errors = state.platform.errors(saved)
-    if errors:
-        return _("Fix the %(count)d problems and save before publishing.") % {"count": len(errors)}
+    error_count = _saved(menu, state.platform)[1]
+    if error_count:
+        return _("Fix the %(count)d problems and save before publishing.") % {"count": error_count}
     return ""
 
 
