@@ -7,6 +7,7 @@ which keeps the editor usable without JavaScript and the test-client tests meani
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -184,7 +185,7 @@ def _state_from_menu(request: HttpRequest, menu: Menu) -> EditorState:
     return EditorState(
         menu=menu,
         platform=platform,
-        tree=_saved_tree(menu, platform),
+        tree=copy.deepcopy(_saved_tree(menu, platform)),  # the cached value is shared
         title=menu.title,
         revision=menu.revision,
         may_edit=_may_edit(request),
