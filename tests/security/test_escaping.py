@@ -214,3 +214,54 @@ def test_view_buttons_accept_http_and_https(db, simulator, factories, url):
         account, tree={"button": [{"type": "view", "name": "Open", "url": url}]}, user=publisher
     )
     assert publishing.publish_menu(menu, publisher, confirm_drift=True).ok
+
+
+# -- right-to-left overrides stay inside the value they came with ------------------------------------
+
+
+class _BidiScan(__import__("html.parser").parser.HTMLParser):
+    """Finds text with a bidi override that is not inside an isolating element (<bdi>, dir=...)."""
+
+    # Elements the browser isolates by itself (form controls), or that are not page text.
+    ISOLATED = {"bdi", "title", "textarea", "option", "select", "button", "script", "style"}
+    VOID = {"input", "br", "img", "meta", "link", "hr", "source", "wbr", "col", "area", "base"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[bool] = []
+        self.leaks: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        self.stack.append(tag in self.ISOLATED or any(name == "dir" for name, _ in attrs))
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if RLO in data and not any(self.stack):
+            self.leaks.append(data.strip()[:60])
+
+
+def test_a_right_to_left_override_cannot_reverse_the_text_around_it(hostile, simulator):
+    """A U+202E in an account name or a draft title stays inside it (it used to reverse the
+    breadcrumb, the phone's greeting and the headings after it)."""
+    publisher, _root, account, menu = hostile
+    assert publishing.publish_menu(menu, publisher, confirm_drift=True).ok
+    entry = Publication.objects.get()
+    client = client_for(publisher)
+    leaks = []
+    urls = [
+        reverse("home"),
+        reverse("menu_edit", args=[menu.pk]),
+        reverse("account_history", args=[account.slug]),
+        reverse("live_delete", args=[account.slug]),
+        reverse("publication_republish", args=[entry.pk]),
+    ]
+    for url in urls:
+        scan = _BidiScan()
+        scan.feed(client.get(url).content.decode())
+        leaks += [f"{url}: {text!r}" for text in scan.leaks]
+    assert not leaks, "\n".join(leaks)

@@ -296,7 +296,7 @@ def test_delete_asks_first_then_deletes(team):
     url = reverse("live_delete", args=["coffee"])
     page = client.get(url)
     assert page.status_code == 200
-    assert "Delete the live menu of Coffee Club?" in page.content.decode()
+    assert "Delete the live menu of <bdi>Coffee Club</bdi>?" in page.content.decode()
     assert team.sim.wechat_menu is not None  # showing the question changed nothing
     response = client.post(url, follow=True)
     assert response.redirect_chain[-1][0] == reverse("account_history", args=["coffee"])
