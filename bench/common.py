@@ -90,20 +90,20 @@ class Gunicorn:
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=self._log_file, stderr=subprocess.STDOUT
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(
                     f"gunicorn exited at start; see {self.log}:\n{self.log.read_text()[-2000:]}"
                 )
             try:
-                if requests.get(self.url + "/login/", timeout=2).status_code == 200:
+                if requests.get(self.url + "/login/", timeout=5).status_code == 200:
                     return self
-            except requests.ConnectionError:
-                pass
+            except requests.RequestException:
+                pass  # still starting (on a busy machine a worker may take seconds to boot)
             time.sleep(0.2)
         self.__exit__(None, None, None)
-        raise RuntimeError(f"gunicorn did not answer within 30 s; see {self.log}")
+        raise RuntimeError(f"gunicorn did not answer within 60 s; see {self.log}")
 
     def __exit__(self, *exc) -> None:
         if self.process is not None and self.process.poll() is None:
