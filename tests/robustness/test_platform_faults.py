@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 
 import pytest
 from django.test import Client
@@ -294,12 +295,20 @@ def test_transport_faults_on_the_token_call_too(factories, simulator, publisher,
 # -- a token that expires between two calls --------------------------------------------------------
 
 
-def _expire_while_waiting(simulator, path: str) -> threading.Timer:
-    """Hold the next call to `path` for a moment, and expire every token while it waits."""
-    simulator.add_fault(path, delay=0.6)
-    timer = threading.Timer(0.2, simulator.expire_tokens)
-    timer.start()
-    return timer
+def _expire_while_waiting(simulator, path: str) -> threading.Thread:
+    """Hold the next call to `path` a moment; once it has arrived (with a valid token), expire every
+    token, so that it is answered as if the token ran out between the app's two calls."""
+    simulator.add_fault(path, delay=1.0)
+
+    def expire_once_it_arrived() -> None:
+        deadline = time.monotonic() + 10
+        while not simulator.requests_to(path) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        simulator.expire_tokens()
+
+    thread = threading.Thread(target=expire_once_it_arrived, daemon=True)
+    thread.start()
+    return thread
 
 
 def test_wechat_token_expiring_between_read_and_publish_is_renewed_once(factories, simulator, publisher):
