@@ -25,8 +25,11 @@
 
   // Which buttons were typed in since the last answer: the server sends back only their usage
   // counts and problems, which keeps each keystroke's answer small.
-  const touched = new Set();
-  let sentTouched = [];
+  // button -> the number of its last input; an answer clears only what it was asked about.
+  const touched = new Map();
+  let inputCount = 0;
+  const askedAbout = new WeakMap();
+  const discarded = new WeakSet();
   const touchedInput = document.getElementById("f-touched");
 
   function buttonOf(name) {
@@ -39,8 +42,8 @@
     dirty = true;
     typedSinceRequest = true;
     const button = buttonOf(event.target.name);
-    if (button) touched.add(button);
-    if (touchedInput) touchedInput.value = Array.from(touched).join(",");
+    if (button) touched.set(button, ++inputCount);
+    if (touchedInput) touchedInput.value = Array.from(touched.keys()).join(",");
   });
   // While an input method composes (pinyin before it becomes 汉字), the field holds letters the
   // follower will never see: wait for the committed characters before asking for a preview.
@@ -58,14 +61,15 @@
       return;
     }
     typedSinceRequest = false;
-    if (event.detail.elt === form) sentTouched = Array.from(touched);
+    if (event.detail.elt === form) askedAbout.set(event.detail.xhr, new Map(touched));
   });
   document.body.addEventListener("htmx:afterOnLoad", function (event) {
-    if (event.detail.elt === form && event.detail.successful) {
-      sentTouched.forEach(function (button) {
-        touched.delete(button);
+    const asked = askedAbout.get(event.detail.xhr);
+    if (asked && event.detail.successful && !discarded.has(event.detail.xhr)) {
+      asked.forEach(function (count, button) {
+        if (touched.get(button) === count) touched.delete(button); // not typed in again since
       });
-      if (touchedInput) touchedInput.value = Array.from(touched).join(",");
+      if (touchedInput) touchedInput.value = Array.from(touched.keys()).join(",");
     }
     readDirty();
   });
@@ -87,6 +91,30 @@
   form.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || event.isComposing) return;
     if (event.target.matches("input[type=text], input:not([type])")) event.preventDefault();
+  });
+
+  // A keystroke's answer that was asked before a structural edit (add, move, import...) was sent
+  // or answered describes the old tree: drop it rather than let it overwrite the newer preview.
+  let treeEpoch = 0;
+  const askedAt = new WeakMap();
+  function redrawsTree(detail) {
+    const path = (detail.requestConfig && detail.requestConfig.path) || "";
+    return /\/(structure|import)\/$/.test(path);
+  }
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.defaultPrevented) return;
+    if (redrawsTree(event.detail)) treeEpoch++;
+    else if (event.detail.elt === form) askedAt.set(event.detail.xhr, treeEpoch);
+  });
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    if (redrawsTree(event.detail)) {
+      treeEpoch++;
+      return;
+    }
+    if (event.detail.elt === form && askedAt.get(event.detail.xhr) !== treeEpoch) {
+      event.detail.shouldSwap = false;
+      discarded.add(event.detail.xhr);
+    }
   });
 
   // -- selection shared by the preview and the form -------------------------------------------------
