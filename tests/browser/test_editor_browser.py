@@ -297,3 +297,20 @@ def test_pinyin_being_composed_is_not_previewed(signed_in_page: Page, live_serve
     expect(preview_item(page, "0")).to_have_text("今")
     expect(page.locator("#use-b-0-name")).to_have_text("3/16 bytes")
     expect(field).to_be_focused()
+
+
+def test_typing_during_a_slow_structural_edit_loses_neither(signed_in_page: Page, live_server, browser_user):
+    page = signed_in_page
+    menu = make_menu(make_account(members=(browser_user,)))
+    page.goto(live_server.url + reverse("menu_edit", args=[menu.pk]))
+
+    def slow(route):
+        page.wait_for_timeout(400)  # a slow network: the keystroke's preview goes out meanwhile
+        route.continue_()
+
+    page.route("**/structure/", slow)
+    page.locator("#add-sub-1").click()
+    page.locator("#f-title").press_sequentially("春", delay=0)
+    expect(page.locator("#card-1 .sub-list > li")).to_have_count(3)
+    expect(preview_item(page, "1.2")).to_be_attached()
+    expect(page.locator("#f-title")).to_have_value(re.compile("春"))
