@@ -18,14 +18,21 @@ class MenuQuerySet(models.QuerySet):
 class Menu(models.Model):
     """A draft of an account's menu; the tree is stored in the {"button": [...]} shape."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="menus")
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="menus", verbose_name=_("account")
+    )
     title = models.CharField(_("title"), max_length=100)
     tree = models.JSONField(_("menu"), default=dict)
-    revision = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("last changed by"),
     )
 
     objects = MenuQuerySet.as_manager()
@@ -57,20 +64,32 @@ class Publication(models.Model):
         SUCCESS = "success", _("Succeeded")
         FAILURE = "failure", _("Failed")
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="publications")
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="publications", verbose_name=_("account")
+    )
     menu = models.ForeignKey(
-        Menu, null=True, blank=True, on_delete=models.SET_NULL, related_name="publications"
+        Menu,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="publications",
+        verbose_name=_("draft"),
     )
-    action = models.CharField(max_length=10, choices=Action.choices, default=Action.PUBLISH)
-    payload = models.TextField(blank=True, help_text=_("Exactly what was sent or received."))
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.PUBLISH)
+    payload = models.TextField(_("payload"), blank=True, help_text=_("Exactly what was sent or received."))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    code = models.CharField(max_length=32, blank=True)
-    message = models.TextField(blank=True)
-    hint = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    code = models.CharField(_("platform code"), max_length=32, blank=True)
+    message = models.TextField(_("platform message"), blank=True)
+    hint = models.TextField(_("what to do"), blank=True)
 
     objects = PublicationQuerySet.as_manager()
 
