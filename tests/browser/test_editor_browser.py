@@ -156,6 +156,19 @@ def test_build_a_full_menu_type_drag_save_and_publish(
     assert simulator.wechat_menu["button"][0]["name"] == "关于"
     assert Publication.objects.get(menu=menu).outcome == "success"
 
+    # History: the publication is there with its own preview; restoring it opens a new draft.
+    page.get_by_role("link", name="See it in the history").click()
+    entry = page.locator("ol.history > li").first
+    expect(entry).to_contain_text("Publish")
+    expect(entry).to_contain_text("Succeeded")
+    expect(entry).to_contain_text("关于")
+    entry.get_by_role("button", name="Restore into a new draft").click()
+    page.wait_for_url(re.compile(r"/menus/\d+/$"))
+    restored = Menu.objects.exclude(pk=menu.pk).get(account=account)
+    assert page.url.endswith(reverse("menu_edit", args=[restored.pk]))
+    expect(page.locator("#phone-menu .pm-item .pm-name")).to_have_text(["关于", "会员", "新品"])
+    assert parse_menu(restored.tree).to_json() == simulator.wechat_menu
+
 
 def test_leaving_with_unsaved_changes_asks_first(signed_in_page: Page, live_server, browser_user):
     page = signed_in_page
