@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from menueditor.platforms import PlatformRules, Problem
@@ -26,6 +27,15 @@ KIND_PARENT = "parent"
 MAX_POSITIONS = 10
 _KEY = re.compile(r"^b-(\d{1,2})-(?:s-(\d{1,2})-)?([a-z_]+)$")
 _PER_BUTTON = ("name", "type", *FIELD_NAMES)
+_BUTTON_KEYS = frozenset((*_PER_BUTTON, "kind"))
+
+# The fields of every button position. A field holds no state of its own once built (a bound form
+# keeps its data and errors), so one instance serves every position of every form: building some 60
+# fields for each keystroke's post took longer than cleaning them.
+_KIND_FIELD = forms.ChoiceField(choices=[(KIND_LEAF, KIND_LEAF), (KIND_PARENT, KIND_PARENT)], required=False)
+_NAME_FIELD = forms.CharField(required=False)
+_TYPE_FIELD = forms.CharField(required=False, max_length=40)
+_VALUE_FIELD = forms.CharField(required=False)
 
 
 def prefix_for(path: tuple[int, ...]) -> str:
@@ -108,7 +118,7 @@ class MenuForm(forms.Form):
             if not match:
                 continue
             top, sub, name = int(match[1]), match[2], match[3]
-            if name not in (*_PER_BUTTON, "kind"):
+            if name not in _BUTTON_KEYS:
                 continue
             if top >= MAX_POSITIONS or (sub is not None and int(sub) >= MAX_POSITIONS):
                 self.dropped += 1
@@ -119,9 +129,7 @@ class MenuForm(forms.Form):
         self._positions = []
         for top in sorted(tops):
             prefix = prefix_for((top,))
-            self.fields[f"{prefix}-kind"] = forms.ChoiceField(
-                choices=[(KIND_LEAF, KIND_LEAF), (KIND_PARENT, KIND_PARENT)], required=False
-            )
+            self.fields[f"{prefix}-kind"] = _KIND_FIELD
             self._add_leaf_fields(prefix, data)
             subs = sorted(tops[top])
             for sub in subs:
@@ -129,11 +137,11 @@ class MenuForm(forms.Form):
             self._positions.append((top, subs))
 
     def _add_leaf_fields(self, prefix: str, data) -> None:
-        self.fields[f"{prefix}-name"] = forms.CharField(required=False)
-        self.fields[f"{prefix}-type"] = forms.CharField(required=False, max_length=40)
+        self.fields[f"{prefix}-name"] = _NAME_FIELD
+        self.fields[f"{prefix}-type"] = _TYPE_FIELD
         for name in FIELD_NAMES:
             if f"{prefix}-{name}" in data:
-                self.fields[f"{prefix}-{name}"] = forms.CharField(required=False)
+                self.fields[f"{prefix}-{name}"] = _VALUE_FIELD
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -209,6 +217,14 @@ class FieldRow:
         return self.limit is not None and self.used > self.limit
 
     @property
+    def usage(self) -> str:
+        """'12/16 bytes': written here rather than by {% blocktranslate %}, which cost each
+        keystroke's answer more than the rest of its field's markup."""
+        if self.limit is not None:
+            return gettext("%(used)s/%(limit)s bytes") % {"used": self.used, "limit": self.limit}
+        return gettext("%(used)s bytes") % {"used": self.used}
+
+    @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
 
@@ -274,6 +290,74 @@ def group_problems(problems: list[Problem]) -> dict[str, list[Problem]]:
     for problem in problems:
         grouped.setdefault(problem_key(problem), []).append(problem)
     return grouped
+
+
+def status_rows(
+    tree: MenuTree, platform: PlatformRules, problems: list[Problem], prefixes: set[str]
+) -> list[ButtonRow]:
+    """The rows of only these buttons ('b-0', 'b-0-s-1'), without their children: what a keystroke's
+    answer redraws beside the fields (usage and problems) of the buttons typed in."""
+    grouped = group_problems(problems)
+    rows = []
+    for i, button in enumerate(tree.buttons):
+        if prefix_for((i,)) in prefixes:
+            row = _row(button, (i,), platform, grouped)
+            row.is_parent = button.is_parent
+            rows.append(row)
+        for j, sub in enumerate((button.children or []) if button.is_parent else []):
+            if prefix_for((i, j)) in prefixes:
+                rows.append(_row(sub, (i, j), platform, grouped))
+    return rows
+
+
+def phone_preview(
+    tree: MenuTree, platform: PlatformRules, selected: str, open_index: int | None
+) -> list[dict[str, Any]]:
+    """The phone's menu bar: per slot its classes, item and sub-items, worked out here so that the
+    template, drawn on every keystroke, only prints them."""
+    slots = []
+    count = len(tree.buttons)
+    for i, button in enumerate(tree.buttons):
+        top = str(i)
+        is_open = button.is_parent and open_index == i
+        slot_class = "pm-slot"
+        if i == 0:
+            slot_class += " is-first"
+        if i == count - 1:
+            slot_class += " is-last"
+        if is_open:
+            slot_class += " is-open"
+        item_class = "pm-item"
+        if button.is_parent:
+            item_class += " has-sub"
+        if selected == f"b-{i}":
+            item_class += " is-selected"
+        subs = None
+        if button.is_parent:
+            subs = []
+            for j, sub in enumerate(button.children or []):
+                prefix = f"b-{i}-s-{j}"
+                subs.append(
+                    {
+                        "class": "pm-sub-item is-selected" if selected == prefix else "pm-sub-item",
+                        "path": f"{i}.{j}",
+                        "target": f"f-{prefix}-name",
+                        "shown": platform.display_name(sub.name, 2),
+                    }
+                )
+        slots.append(
+            {
+                "top": top,
+                "slot_class": slot_class,
+                "item_class": item_class,
+                "target": f"f-b-{i}-name",
+                "shown": platform.display_name(button.name, 1),
+                "is_parent": button.is_parent,
+                "expanded": "true" if is_open else "false",
+                "subs": subs,
+            }
+        )
+    return slots
 
 
 def editor_rows(tree: MenuTree, platform: PlatformRules, problems: list[Problem]) -> list[ButtonRow]:

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -26,8 +26,18 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import Account
 from menueditor import publishing
-from menueditor.forms import MenuForm, editor_rows, key_for, normalize_tree, problem_key
+from menueditor.drafts import Draft, load_draft
+from menueditor.forms import (
+    MenuForm,
+    editor_rows,
+    key_for,
+    normalize_tree,
+    phone_preview,
+    problem_key,
+    status_rows,
+)
 from menueditor.models import Menu
 from menueditor.platforms import PlatformRules, Problem, get_platform
 from menueditor.structure import apply_edit
@@ -40,14 +50,21 @@ MAX_IMPORT_BYTES = 256 * 1024  # a full menu is a few kilobytes
 # -- loading and state -----------------------------------------------------------------------------
 
 
-def _menu(request: HttpRequest, pk: int, *, for_update: bool = False) -> Menu:
-    """The draft if this user may reach its account, else 404 (another team's menus do not exist)."""
+def _draft(request: HttpRequest, pk: int) -> Draft:
+    """The draft and what this user may do with it; 404 if the user may not reach its account
+    (another team's menus do not exist). One query: every keystroke starts here."""
+    draft = load_draft(request.user, pk)
+    if draft is None:
+        raise Http404("No such draft.")
+    return draft
+
+
+def _locked_menu(request: HttpRequest, pk: int) -> Menu:
+    """The draft's row, locked for a save, through the same access rule."""
     menus = Menu.objects.for_user(request.user).select_related("account")
-    if for_update:
-        # When the lock had to wait for another save, PostgreSQL re-reads the locked row but not the
-        # rows joined to it: who saved last must be loaded afresh, or the conflict names no one.
-        return get_object_or_404(menus.select_for_update(of=("self",)), pk=pk)
-    return get_object_or_404(menus.select_related("updated_by"), pk=pk)
+    # When the lock had to wait for another save, PostgreSQL re-reads the locked row but not the
+    # rows joined to it: who saved last must be loaded afresh, or the conflict names no one.
+    return get_object_or_404(menus.select_for_update(of=("self",)), pk=pk)
 
 
 # The saved draft as the form would post it: every keystroke compares the form with it to say
@@ -98,32 +115,48 @@ class EditorState:
     import_text: str = ""
     # Buttons ('b-0', 'b-0-s-1') and 'title' typed in since the last answer; None: all of them.
     touched: set[str] | None = None
+    # The tree and its problems, once validated (the form validates what it parses).
+    validated: tuple[MenuTree, list[Problem]] | None = None
 
-    def context(self, request: HttpRequest) -> dict[str, Any]:
-        platform = self.platform
-        problems = platform.validate(self.tree)
-        rows = editor_rows(self.tree, platform, problems)
+    def problems(self) -> list[Problem]:
+        if self.validated is None or self.validated[0] is not self.tree:  # a structural edit
+            self.validated = (self.tree, self.platform.validate(self.tree))
+        return self.validated[1]
+
+    def context(self, request: HttpRequest, parts: list[str] | None = None) -> dict[str, Any]:
+        """What the template draws: the whole page, or (parts) the named fragments only."""
+        platform, tree = self.platform, self.tree
+        problems = self.problems()
         saved, saved_error_count = _saved(self.menu, platform)
         dirty = (
-            self.tree.to_json() != saved.to_json()
+            tree.to_json() != saved.to_json()
             or self.title != self.menu.title
             or str(self.revision) != str(self.menu.revision)
         )
-        parents = [row for row in rows if row.is_parent]
+        buttons = tree.buttons
         open_index = self.open
-        if open_index is not None and not (0 <= open_index < len(rows) and rows[open_index].is_parent):
+        if open_index is not None and not (0 <= open_index < len(buttons) and buttons[open_index].is_parent):
             open_index = None
-        buttons = [b for row in rows for b in (row, *row.children)]
         touched = self.touched
+        if parts is None or "tree" in parts or touched is None:
+            rows = editor_rows(tree, platform, problems)
+            every = [b for row in rows for b in (row, *row.children)]
+            status_buttons = every if touched is None else [b for b in every if b.prefix in touched]
+        else:
+            # A keystroke's answer: the preview is drawn from the tree; rows only for the buttons
+            # whose usage and problems it redraws.
+            rows = []
+            status_buttons = status_rows(tree, platform, problems, touched)
         return {
-            "status_buttons": buttons if touched is None else [b for b in buttons if b.prefix in touched],
+            "status_buttons": status_buttons,
             "title_touched": touched is None or "title" in touched,
             "menu": self.menu,
             "account": self.menu.account,
             "platform": platform,
             "rows": rows,
-            "parents": parents,
-            "problems": [(p, _focus_target(p, rows)) for p in problems],
+            "parents": [row for row in rows if row.is_parent],
+            "preview": phone_preview(tree, platform, self.selected, open_index),
+            "problems": [(p, _focus_target(p)) for p in problems],
             "error_count": sum(1 for p in problems if p.is_error),
             "warning_count": sum(1 for p in problems if not p.is_error),
             "menu_problems": [p for p in problems if not problem_key(p)],
@@ -139,7 +172,7 @@ class EditorState:
             "may_edit": self.may_edit,
             "may_publish": self.may_publish,
             "saved_error_count": saved_error_count,
-            "can_add_top": len(rows) < platform.max_buttons,
+            "can_add_top": len(buttons) < platform.max_buttons,
             "max_buttons": platform.max_buttons,
             "max_sub_buttons": platform.max_sub_buttons,
             "conflict": self.conflict,
@@ -151,7 +184,7 @@ class EditorState:
         }
 
 
-def _focus_target(problem: Problem, rows) -> str:
+def _focus_target(problem: Problem) -> str:
     """The id of the control to focus when someone picks a problem from the list."""
     key = problem_key(problem)
     if not key:
@@ -170,17 +203,8 @@ def _history_url(menu: Menu) -> str:
         return ""
 
 
-# The draft was fetched through Menu.objects.for_user, so the account is one this user is assigned
-# to; what is left of publishing.can_edit / can_publish is the model permission (no extra query).
-def _may_edit(request: HttpRequest) -> bool:
-    return request.user.has_perm(publishing.EDIT_PERMISSION)
-
-
-def _may_publish(request: HttpRequest) -> bool:
-    return request.user.has_perm(publishing.PUBLISH_PERMISSION)
-
-
-def _state_from_menu(request: HttpRequest, menu: Menu) -> EditorState:
+def _state_from_menu(request: HttpRequest, draft: Draft) -> EditorState:
+    menu = draft.menu
     platform = get_platform(menu.account.platform)
     return EditorState(
         menu=menu,
@@ -188,26 +212,27 @@ def _state_from_menu(request: HttpRequest, menu: Menu) -> EditorState:
         tree=copy.deepcopy(_saved_tree(menu, platform)),  # the cached value is shared
         title=menu.title,
         revision=menu.revision,
-        may_edit=_may_edit(request),
-        may_publish=_may_publish(request),
+        may_edit=draft.may_edit,
+        may_publish=draft.may_publish,
     )
 
 
-def _state_from_form(request: HttpRequest, menu: Menu, form: MenuForm) -> EditorState:
+def _state_from_form(request: HttpRequest, draft: Draft, form: MenuForm) -> EditorState:
     form.is_valid()
     data = form.data
     return EditorState(
-        menu=menu,
+        menu=draft.menu,
         platform=form.platform,
         tree=form.tree,
         title=form.cleaned_data.get("title", data.get("title", ""))[:1000],
         revision=form.cleaned_data.get("revision", data.get("revision", "")),
-        may_edit=_may_edit(request),
-        may_publish=_may_publish(request),
+        may_edit=draft.may_edit,
+        may_publish=draft.may_publish,
         open=form.preview_open,
         selected=form.preview_selected,
         title_errors=[str(e) for e in form.errors.get("title", [])],
         touched=_touched(data),
+        validated=(form.tree, form.problems),
     )
 
 
@@ -226,7 +251,7 @@ def _form(request: HttpRequest, menu: Menu) -> MenuForm:
 
 def _fragments(request: HttpRequest, state: EditorState, parts: list[str], **extra: Any) -> HttpResponse:
     """The named partials, each marked out-of-band so that htmx puts it in place by its id."""
-    context = state.context(request) | extra | {"oob": True, "parts": parts}
+    context = state.context(request, parts) | extra | {"oob": True, "parts": parts}
     return HttpResponse(render_to_string(f"{TEMPLATE}#answer", context, request))
 
 
@@ -239,8 +264,8 @@ LIVE_PARTS = ["preview", "problems", "statuses", "save-status", "publish-start"]
 TREE_PARTS = ["tree", "preview", "problems", "save-status", "publish-start", "message"]
 
 
-def _require_edit(request: HttpRequest, menu: Menu) -> None:
-    if not _may_edit(request):
+def _require_edit(draft: Draft) -> None:
+    if not draft.may_edit:
         raise PermissionDenied(_("You may not change menus on this account."))
 
 
@@ -250,16 +275,15 @@ def _require_edit(request: HttpRequest, menu: Menu) -> None:
 @login_required
 @require_GET
 def menu_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    menu = _menu(request, pk)
-    return _page(request, _state_from_menu(request, menu))
+    return _page(request, _state_from_menu(request, _draft(request, pk)))
 
 
 @login_required
 @require_POST
 def menu_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """Each keystroke: the preview, usage counts and problems; never the fields themselves."""
-    menu = _menu(request, pk)
-    state = _state_from_form(request, menu, _form(request, menu))
+    draft = _draft(request, pk)
+    state = _state_from_form(request, draft, _form(request, draft.menu))
     if request.htmx:
         return _fragments(request, state, LIVE_PARTS)
     return _page(request, state)
@@ -269,9 +293,8 @@ def menu_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def menu_structure(request: HttpRequest, pk: int) -> HttpResponse:
     """Add, remove, move or retype a button: the form is drawn again from the edited tree."""
-    menu = _menu(request, pk)
-    form = _form(request, menu)
-    state = _state_from_form(request, menu, form)
+    draft = _draft(request, pk)
+    state = _state_from_form(request, draft, _form(request, draft.menu))
     result = apply_edit(state.tree, request.POST.get("op", ""), state.platform)
     state.tree, state.focus, state.message = result.tree, result.focus, result.message
     if result.message:
@@ -287,10 +310,11 @@ def menu_structure(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def menu_save(request: HttpRequest, pk: int) -> HttpResponse:
     """Keep the draft. A draft may break platform rules; publishing is what refuses them."""
-    menu = _menu(request, pk)
-    _require_edit(request, menu)
+    draft = _draft(request, pk)
+    _require_edit(draft)
+    menu = draft.menu
     form = _form(request, menu)
-    state = _state_from_form(request, menu, form)
+    state = _state_from_form(request, draft, form)
     if not form.can_save:
         state.message = _("The draft was not saved: see the problems marked above.")
         if "revision" in form.input_error_keys:
@@ -311,7 +335,7 @@ def menu_save(request: HttpRequest, pk: int) -> HttpResponse:
         return _go(request, reverse("menu_edit", args=[copy.pk]))
 
     with transaction.atomic():
-        current = _menu(request, pk, for_update=True)
+        current = _locked_menu(request, pk)
         if current.revision != form.cleaned_data["revision"]:
             state.menu = current
             state.conflict = current
@@ -371,9 +395,8 @@ def _read_import(request: HttpRequest, platform: PlatformRules) -> tuple[MenuTre
 @require_POST
 def menu_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Put pasted or uploaded platform JSON into the form; nothing is saved until Save."""
-    menu = _menu(request, pk)
-    form = _form(request, menu)
-    state = _state_from_form(request, menu, form)
+    draft = _draft(request, pk)
+    state = _state_from_form(request, draft, _form(request, draft.menu))
     tree, text, error = _read_import(request, state.platform)
     if tree is None:
         state.import_error, state.import_text = error, text
@@ -401,7 +424,7 @@ def menu_import(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def menu_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The saved draft as the platform's JSON, to keep or to paste into another tool."""
-    menu = _menu(request, pk)
+    menu = _draft(request, pk).menu
     platform = get_platform(menu.account.platform)
     try:
         tree = parse_menu(menu.tree)
@@ -417,11 +440,10 @@ def menu_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def menu_publish_review(request: HttpRequest, pk: int) -> HttpResponse:
     """What publishing the saved draft would change, and the drift warning, before anything is sent."""
-    menu = _menu(request, pk)
-    if not _may_publish(request):
-        raise PermissionDenied(_("You may not publish menus on this account."))
-    state = _state_from_form(request, menu, _form(request, menu)) if "title" in request.POST else None
-    state = state or _state_from_menu(request, menu)
+    draft = _draft_to_publish(request, pk)
+    menu = draft.menu
+    state = _state_from_form(request, draft, _form(request, menu)) if "title" in request.POST else None
+    state = state or _state_from_menu(request, draft)
     blocked = _publish_blocker(state)
     if blocked:
         state.publish = {"stage": "blocked", "reason": blocked}
@@ -431,6 +453,15 @@ def menu_publish_review(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return _fragments(request, state, ["publish-panel"])
     return _page(request, state)
+
+
+def _draft_to_publish(request: HttpRequest, pk: int) -> Draft:
+    draft = _draft(request, pk)
+    if not draft.may_publish:
+        raise PermissionDenied(_("You may not publish menus on this account."))
+    # Publishing reads the account's credentials, which the editor's query leaves out.
+    draft.menu.account = Account.objects.get(pk=draft.menu.account_id)
+    return draft
 
 
 def _publish_blocker(state: EditorState) -> str:
@@ -453,11 +484,10 @@ def _publish_blocker(state: EditorState) -> str:
 @require_POST
 def menu_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish the saved draft; the outcome is shown in place, with its hint and when phones see it."""
-    menu = _menu(request, pk)
-    if not _may_publish(request):
-        raise PermissionDenied(_("You may not publish menus on this account."))
-    state = _state_from_form(request, menu, _form(request, menu)) if "title" in request.POST else None
-    state = state or _state_from_menu(request, menu)
+    draft = _draft_to_publish(request, pk)
+    menu = draft.menu
+    state = _state_from_form(request, draft, _form(request, menu)) if "title" in request.POST else None
+    state = state or _state_from_menu(request, draft)
     reviewed = request.POST.get("reviewed_revision", "")
     blocked = _publish_blocker(state)
     if not blocked and reviewed != str(menu.revision):
