@@ -310,6 +310,25 @@ def status_rows(
     return rows
 
 
+def field_statuses(buttons: list[ButtonRow], menu_problems: list[Problem]) -> list[dict[str, Any]]:
+    """What a keystroke's answer redraws beside the fields of these buttons, in page order: each
+    field's usage ('usage' is '' where there is none) and problems, the menu's own problems first."""
+    statuses: list[dict[str, Any]] = [{"key": "menu", "usage": "", "problems": menu_problems}]
+
+    def add(row: FieldRow) -> None:
+        statuses.append({"key": row.key, "usage": row.usage, "over": row.over, "problems": row.problems})
+
+    for button in buttons:
+        add(button.name)
+        if button.is_parent:
+            statuses.append({"key": button.subs_key, "usage": "", "problems": button.subs_problems})
+        else:
+            statuses.append({"key": button.type_key, "usage": "", "problems": button.type_problems})
+            for row in button.fields:
+                add(row)
+    return statuses
+
+
 def phone_preview(
     tree: MenuTree, platform: PlatformRules, selected: str, open_index: int | None
 ) -> list[dict[str, Any]]:

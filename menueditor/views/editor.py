@@ -32,6 +32,7 @@ from menueditor.drafts import Draft, load_draft
 from menueditor.forms import (
     MenuForm,
     editor_rows,
+    field_statuses,
     key_for,
     normalize_tree,
     phone_preview,
@@ -147,8 +148,9 @@ class EditorState:
             # whose usage and problems it redraws.
             rows = []
             status_buttons = status_rows(tree, platform, problems, touched)
+        menu_problems = [p for p in problems if not problem_key(p)]
         return {
-            "status_buttons": status_buttons,
+            "statuses": field_statuses(status_buttons, menu_problems),
             "title_touched": touched is None or "title" in touched,
             "menu": self.menu,
             "account": self.menu.account,
@@ -159,7 +161,7 @@ class EditorState:
             "problems": [(p, _focus_target(p)) for p in problems],
             "error_count": sum(1 for p in problems if p.is_error),
             "warning_count": sum(1 for p in problems if not p.is_error),
-            "menu_problems": [p for p in problems if not problem_key(p)],
+            "menu_problems": menu_problems,
             "title": self.title,
             "title_errors": self.title_errors,
             "revision": self.revision,
