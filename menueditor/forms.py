@@ -360,7 +360,6 @@ def phone_preview(
                     {
                         "class": "pm-sub-item is-selected" if selected == prefix else "pm-sub-item",
                         "path": f"{i}.{j}",
-                        "target": f"f-{prefix}-name",
                         "shown": platform.display_name(sub.name, 2),
                     }
                 )
@@ -369,7 +368,6 @@ def phone_preview(
                 "top": top,
                 "slot_class": slot_class,
                 "item_class": item_class,
-                "target": f"f-b-{i}-name",
                 "shown": platform.display_name(button.name, 1),
                 "is_parent": button.is_parent,
                 "expanded": "true" if is_open else "false",

@@ -181,7 +181,8 @@ class EditorState:
             "publish": self.publish,
             "import_error": self.import_error,
             "import_text": self.import_text,
-            "history_url": _history_url(self.menu),
+            # Links to the history: the page's breadcrumbs and a publication's outcome.
+            "history_url": _history_url(self.menu) if parts is None or "publish-panel" in parts else "",
             "oob": False,
         }
 

@@ -179,7 +179,7 @@
         openSlot(null); // a second tap closes the sub-menu, as on the phone
         return;
       }
-      const field = document.getElementById(item.dataset.target);
+      const field = document.getElementById("f-" + prefixOf(item.dataset.path) + "-name");
       select(item.dataset.path);
       if (field) field.focus({ preventScroll: false });
     });
