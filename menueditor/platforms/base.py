@@ -453,7 +453,9 @@ class PlatformRules:
                 self._problem(
                     path,
                     spec.name,
-                    _("%(field)s must be a web address starting with http:// or https://; found “%(shown)s”"),
+                    _(
+                        "%(field)s must start with http:// or https:// followed by a site name; found “%(shown)s”"
+                    ),
                     "url_format",
                     level,
                     field=spec.label,
