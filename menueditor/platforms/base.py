@@ -454,7 +454,8 @@ class PlatformRules:
                     path,
                     spec.name,
                     _(
-                        "%(field)s must start with http:// or https:// followed by a site name; found “%(shown)s”"
+                        "%(field)s must start with http:// or https:// followed by a site name; "
+                        "found “%(shown)s”"
                     ),
                     "url_format",
                     level,
