@@ -11,11 +11,10 @@ from django.urls import reverse
 
 from menueditor.models import Menu, Publication
 from menueditor.tree import parse_menu
+from tests.views.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-EDIT = ("view_menu", "add_menu", "change_menu", "delete_menu", "view_publication")
-PUBLISH = (*EDIT, "publish_menu")
 
 OLD_MENU = {
     "button": [
@@ -29,31 +28,6 @@ OLD_MENU = {
         },
     ]
 }
-
-
-@pytest.fixture
-def team(factories, simulator):
-    editor = factories.user(username="editor_a", perms=EDIT)
-    publisher = factories.user(username="publisher_a", perms=PUBLISH)
-    outsider = factories.user(username="publisher_b", perms=PUBLISH)
-    a = factories.account(
-        name="Coffee Club", slug="coffee", members=(editor, publisher), api_base=simulator.url
-    )
-    b = factories.account(name="Tea House", slug="tea", members=(outsider,), api_base=simulator.url)
-
-    class Team:
-        pass
-
-    team = Team()
-    team.editor, team.publisher, team.outsider, team.a, team.b = editor, publisher, outsider, a, b
-    team.sim = simulator
-    return team
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def record(account, user, *, tree=OLD_MENU, action="publish", outcome="success", **fields) -> Publication:

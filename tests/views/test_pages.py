@@ -10,37 +10,9 @@ from django.urls import reverse
 from menueditor.models import Menu, Publication
 from menueditor.platforms import get_platform
 from menueditor.tree import parse_menu
+from tests.views.conftest import EDIT, PUBLISH, client_for
 
 pytestmark = pytest.mark.django_db
-
-EDIT = ("view_menu", "add_menu", "change_menu", "delete_menu", "view_publication")
-PUBLISH = (*EDIT, "publish_menu")
-
-
-@pytest.fixture
-def team(factories, simulator):
-    """Account A (WeChat, on the simulator) with an editor and a publisher; account B with its own editor."""
-    editor = factories.user(username="editor_a", perms=EDIT)
-    publisher = factories.user(username="publisher_a", perms=PUBLISH)
-    outsider = factories.user(username="editor_b", perms=PUBLISH)
-    a = factories.account(
-        name="Coffee Club", slug="coffee", members=(editor, publisher), api_base=simulator.url
-    )
-    b = factories.account(name="Tea House", slug="tea", members=(outsider,), api_base=simulator.url)
-
-    class Team:
-        pass
-
-    team = Team()
-    team.editor, team.publisher, team.outsider, team.a, team.b = editor, publisher, outsider, a, b
-    team.sim = simulator
-    return team
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def messages_of(response) -> list[str]:
