@@ -169,3 +169,30 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.address} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Lease(models.Model):
+    """Who may act on an account now, until when: claimed by a conditional UPDATE (accounts.leases).
+
+    A lease replaces a row lock held across a platform's HTTP call: nothing stays locked while the
+    platform answers, and a holder that died frees the lease when it expires.
+    """
+
+    class Purpose(models.TextChoices):
+        LIVE_MENU = "live", _("action on the live menu")
+        TOKEN = "token", _("token refresh")
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="leases")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    holder = models.CharField(max_length=32, blank=True)  # a random id per claim; empty when free
+    holder_name = models.CharField(max_length=150, blank=True)  # who, as people read it
+    started_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "purpose"], name="one_lease_per_purpose")]
+        verbose_name = _("lease")
+        verbose_name_plural = _("leases")
+
+    def __str__(self) -> str:
+        return f"{self.purpose} lease on {self.account_id}"

@@ -63,6 +63,11 @@ class Publication(models.Model):
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("Succeeded")
         FAILURE = "failure", _("Failed")
+        # Written before the platform is called; a crash leaves it so, and it is resolved later by
+        # reading the live menu (publishing.resolve_interrupted).
+        PENDING = "pending", _("In progress")
+        # The platform did not answer in time: the call may or may not have changed the live menu.
+        UNKNOWN = "unknown", _("Outcome unknown")
 
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="publications", verbose_name=_("account")
