@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+import menueditor.converters  # noqa: F401  (registers <id:...>)
 from menueditor.views import auth, history, pages
 
 urlpatterns = [
@@ -12,6 +13,6 @@ urlpatterns = [
     path("accounts/<slug:slug>/pull/", pages.menu_pull, name="menu_pull"),
     path("accounts/<slug:slug>/live/delete/", pages.live_delete, name="live_delete"),
     path("accounts/<slug:slug>/history/", history.account_history, name="account_history"),
-    path("history/<int:pk>/restore/", history.publication_restore, name="publication_restore"),
-    path("history/<int:pk>/publish-again/", history.publication_republish, name="publication_republish"),
+    path("history/<id:pk>/restore/", history.publication_restore, name="publication_restore"),
+    path("history/<id:pk>/publish-again/", history.publication_republish, name="publication_republish"),
 ]
