@@ -107,6 +107,8 @@ class Simulator:
             self._requests: list[RecordedRequest] = []
             self._faults: list[Fault] = []
             self._token_fetches = 0
+            # Requests per path since the reset: the state's request list keeps only the last 50.
+            self._request_counts: dict[str, int] = {}
             self.refusals: list[dict[str, Any]] = []
             self.internal_errors: list[str] = []  # tracebacks of the simulator's own bugs
             self.clock_offset = 0.0
@@ -289,6 +291,7 @@ class Simulator:
             },
             "weibo": {token: {"menu": account.menu} for token, account in self.weibo.accounts.items()},
             "token_fetches": self._token_fetches,
+            "request_counts": dict(self._request_counts),
             "faults": [asdict(f) for f in self._faults],
             "refusals": self.refusals[-20:],
             "requests": [
@@ -311,6 +314,7 @@ class Simulator:
         req = RecordedRequest(method, path, query, headers, body, client_ip)
         with self.lock:
             self._requests.append(req)
+            self._request_counts[path] = self._request_counts.get(path, 0) + 1
             fault = self._take_fault(path)
             wake = self._wake
         if fault is not None:
