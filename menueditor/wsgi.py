@@ -11,6 +11,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from menueditor.charset import utf8_only
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "menueditor.settings")
 
-application = get_wsgi_application()
+# A request in a character set other than UTF-8 is answered with a 400 before Django builds it
+# (menueditor/charset.py): some such requests make Django raise while building the request.
+application = utf8_only(get_wsgi_application())
