@@ -219,6 +219,202 @@
     }, 6000);
   }).observe(form, { childList: true });
 
+  // -- a request that fails is said, never silent ----------------------------------------------------
+  // htmx swaps nothing when the answer is an error or never comes, so the form keeps what was typed
+  // and htmx re-enables the buttons it disabled; this says what did not happen, in place and to screen
+  // readers (role=alert regions that no answer replaces). The words come translated from the page.
+  const words = (document.getElementById("request-feedback") || { dataset: {} }).dataset;
+  const requestProblem = document.getElementById("request-problem");
+  const publishProblem = document.getElementById("publish-problem");
+  const publishRunning = document.getElementById("publish-running");
+
+  function kindOf(path) {
+    const match = /\/(preview|structure|import|save|publish\/review|publish)\/$/.exec((path || "").split(/[?#]/)[0]);
+    if (!match) return "other";
+    return match[1] === "publish/review" ? "review" : match[1];
+  }
+  function requestKind(detail) {
+    return kindOf((detail.requestConfig && detail.requestConfig.path) || (detail.pathInfo && detail.pathInfo.requestPath));
+  }
+  function isPublish(kind) {
+    return kind === "publish" || kind === "review";
+  }
+  // One line per group, so that a failed save stays said while a structural edit or a preview fails too.
+  const groups = { save: "save", structure: "structure", import: "structure", other: "structure", preview: "preview" };
+  const leads = {
+    save: words.leadSave,
+    structure: words.leadStructure,
+    import: words.leadImport,
+    other: words.leadStructure,
+    preview: words.leadPreview,
+  };
+  const causes = { offline: words.causeOffline, timeout: words.causeTimeout, "signed-out": words.causeSignedOut };
+
+  // Previews cost milliseconds and should fail fast; a publish may take ~60 s (htmx-config has the rest).
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    const kind = kindOf(event.detail.path);
+    const ms = Number(kind === "preview" ? words.timeoutPreview : isPublish(kind) ? words.timeoutPublish : 0);
+    if (ms > 0) event.detail.timeout = ms;
+  });
+
+  const pending = {}; // group -> the line about to be shown
+  function say(region, group, lead, rest, link) {
+    const line = document.createElement("div");
+    line.className = "problem-line";
+    line.dataset.group = group;
+    const text = document.createElement("p");
+    const strong = document.createElement("strong");
+    strong.textContent = lead || "";
+    text.append(strong);
+    rest.forEach(function (part) {
+      if (part) text.append(" ", part);
+    });
+    if (link) text.append(" ", link);
+    const dismiss = document.createElement("button");
+    dismiss.type = "button";
+    dismiss.className = "dismiss";
+    dismiss.dataset.action = "dismiss-problem";
+    dismiss.textContent = words.dismiss || "×";
+    line.append(text, dismiss);
+    const old = region.querySelector('[data-group="' + group + '"]');
+    // Each keystroke's preview failing the same way again is not said again.
+    if (old && group === "preview" && old.textContent === line.textContent) return;
+    if (old) old.remove();
+    // Put in a moment after the old line left, so that the same words are announced again.
+    pending[group] = line;
+    setTimeout(function () {
+      if (pending[group] !== line) return;
+      pending[group] = null;
+      region.append(line);
+    }, 30);
+  }
+
+  // Take a group's line away (and one about to be shown), or every line of the region.
+  function clear(region, group) {
+    if (!region) return;
+    const which = group ? [group] : region === publishProblem ? ["publish"] : ["save", "structure", "preview"];
+    which.forEach(function (g) {
+      pending[g] = null;
+      region.querySelectorAll('[data-group="' + g + '"]').forEach(function (line) {
+        line.remove();
+      });
+    });
+  }
+
+  function failed(detail, cause) {
+    const kind = requestKind(detail);
+    const xhr = detail.xhr;
+    let why = cause === "error" ? (words.causeError || "").replace("{status}", xhr ? xhr.status : "") : causes[cause];
+    if (kind === "publish" && cause !== "signed-out") {
+      // The request may have reached the server, and the platform, before its answer was lost.
+      if (cause === "offline") why = words.causeLost;
+      let link = document.createTextNode(words.checkHistory || "");
+      if (words.historyUrl) {
+        link = document.createElement("a");
+        link.href = words.historyUrl;
+        link.textContent = words.checkHistory;
+      }
+      say(publishProblem, "publish", words.leadPublish, [why], link);
+    } else if (isPublish(kind)) {
+      // A review never publishes, and a signed-out request stops before the view runs.
+      say(publishProblem, "publish", words.leadReview, [why, words.kept]);
+    } else {
+      // A save that timed out may have been kept: the server may only have answered too late.
+      const lead = kind === "save" && cause === "timeout" ? words.leadSaveTimeout : leads[kind];
+      say(requestProblem, groups[kind], lead, [why, words.kept]);
+    }
+    // A button disabled during its request lost the keyboard focus; give it back for the retry (once
+    // htmx has enabled it again: after an error answer that comes after this event).
+    const elt = detail.elt;
+    setTimeout(function () {
+      const active = document.activeElement;
+      if (elt && elt.matches && elt.matches("button") && document.body.contains(elt) && (!active || active === document.body)) {
+        elt.focus();
+      }
+    }, 0);
+  }
+
+  document.body.addEventListener("htmx:responseError", function (event) {
+    failed(event.detail, "error");
+  });
+  document.body.addEventListener("htmx:sendError", function (event) {
+    failed(event.detail, "offline");
+  });
+  document.body.addEventListener("htmx:timeout", function (event) {
+    failed(event.detail, "timeout");
+  });
+  // A signed-out session answers an htmx request with the sign-in page (a followed redirect), which
+  // swaps nothing: as silent as an error unless said.
+  const redirected = new WeakSet();
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    const xhr = event.detail.xhr;
+    if (!xhr || !xhr.responseURL || !words.loginPath || xhr.getResponseHeader("HX-Redirect")) return;
+    if (new URL(xhr.responseURL).pathname !== words.loginPath) return;
+    event.detail.shouldSwap = false;
+    redirected.add(xhr);
+    discarded.add(xhr);
+    failed(event.detail, "signed-out");
+  });
+
+  document.body.addEventListener("htmx:afterOnLoad", function (event) {
+    if (!event.detail.successful || redirected.has(event.detail.xhr)) return;
+    const kind = requestKind(event.detail);
+    if (isPublish(kind)) {
+      clear(publishProblem);
+    } else if (kind === "save") {
+      clear(requestProblem); // what is on screen is kept now
+    } else {
+      if (kind !== "preview") clear(requestProblem, "structure");
+      clear(requestProblem, "preview"); // every answer redraws the preview
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    const dismiss = event.target.closest("[data-action=dismiss-problem]");
+    if (dismiss) dismiss.closest(".problem-line").remove();
+    if (event.target.closest("[data-action=close-publish]")) clear(publishProblem);
+  });
+
+  // -- a publish that runs says so, and for how long ---------------------------------------------------
+  let running = null; // {xhr, timer}
+
+  function stopRunning(xhr) {
+    if (!running || running.xhr !== xhr) return;
+    clearInterval(running.timer);
+    running = null;
+    publishRunning.replaceChildren();
+  }
+
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    const kind = requestKind(event.detail);
+    const xhr = event.detail.xhr;
+    if (event.defaultPrevented || !isPublish(kind) || !publishRunning || !xhr) return;
+    clear(publishProblem);
+    if (running) stopRunning(running.xhr);
+    const line = document.createElement("p");
+    const spinner = document.createElement("span");
+    spinner.className = "spinner";
+    spinner.setAttribute("aria-hidden", "true");
+    const elapsed = document.createElement("span");
+    elapsed.className = "elapsed";
+    // Said once when it starts; the seconds counting up are for the eyes only.
+    elapsed.setAttribute("aria-hidden", "true");
+    line.append(spinner, kind === "publish" ? words.runningPublish : words.runningReview, " ", elapsed);
+    publishRunning.replaceChildren(line);
+    const started = Date.now();
+    running = {
+      xhr: xhr,
+      timer: setInterval(function () {
+        const seconds = Math.floor((Date.now() - started) / 1000);
+        elapsed.textContent = seconds ? (words.seconds || "{seconds} s").replace("{seconds}", seconds) : "";
+      }, 1000),
+    };
+    // loadend follows the answer being put in place, an error, an abort and a timeout alike.
+    xhr.addEventListener("loadend", function () {
+      stopRunning(xhr);
+    });
+  });
+
   // -- drag and drop -------------------------------------------------------------------------------
   let drag = null;
 
