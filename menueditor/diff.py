@@ -6,6 +6,8 @@ which is how followers see them; a move therefore reads as the slots' contents c
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -34,6 +36,12 @@ def comparable(tree: MenuTree | None) -> list[dict[str, Any]]:
 
 def same_menu(a: MenuTree | None, b: MenuTree | None) -> bool:
     return comparable(a) == comparable(b)
+
+
+def live_fingerprint(tree: MenuTree | None) -> str:
+    """A short hex digest of a live menu as followers see it: equal menus, equal fingerprints."""
+    text = json.dumps(comparable(tree), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _label(path: tuple[int, ...], button: Button) -> str:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from menueditor.tree import MenuTree, parse_menu
 
 
 class MenuQuerySet(models.QuerySet):
@@ -107,3 +108,16 @@ class Publication(models.Model):
         # In local time, as people read it (created_at is stored in UTC).
         when = timezone.localtime(self.created_at or timezone.now())
         return f"{self.get_action_display()} {self.account.slug} {when:%Y-%m-%d %H:%M}"
+
+    def tree(self) -> MenuTree | None:
+        """The menu this record holds: what was sent (publish) or read (pull); None after a delete.
+
+        Raises MenuParseError or ValueError when the stored text is not a menu.
+        """
+        if self.action == self.Action.PUBLISH:
+            return parse_menu(self.payload)
+        if self.action == self.Action.PULL:
+            from menueditor.publishing import CLIENTS  # the platform's reader of its own replies
+
+            return CLIENTS[self.account.platform].read_stored(self.payload).tree
+        return None

@@ -1,30 +1,36 @@
 """Everything done to a live menu: publish, preview, pull, delete, restore, and the record of it.
 
 publish_menu() is the one way to publish, for the editor, the command line and the admin alike:
-check permission, validate, lock the account row, compare with the live menu (drift), call the
-platform, record a Publication, and return an Outcome with a plain-language hint. Platform trouble
-never raises: it comes back as a failed Outcome, and the draft is never touched.
+check permission, validate, claim the account (a lease, so one action on its live menu at a time),
+compare with the live menu (drift, or the fingerprint the person confirmed), write the Publication
+as pending with its payload, call the platform with no transaction open, record the outcome, and
+return an Outcome with a plain-language hint. A pending record left by a crash is resolved by the
+next action that reads the live menu. Platform trouble never raises: it comes back as a failed
+Outcome, and the draft is never touched.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts import leases
 from accounts.models import Account
-from menueditor.diff import describe_changes, same_menu
+from accounts.tokens import AccountTokenStore
+from menueditor.diff import describe_changes, live_fingerprint, same_menu
 from menueditor.models import Menu, Publication
 from menueditor.platforms import get_platform
-from menueditor.platforms.transport import PlatformError
+from menueditor.platforms.transport import PlatformError, deadline
 from menueditor.platforms.wechat import LiveMenu, WeChatClient
 from menueditor.platforms.weibo import WeiboClient
-from menueditor.tree import Button, MenuParseError, MenuTree, parse_menu
+from menueditor.tree import Button, MenuParseError, MenuTree
 
 logger = logging.getLogger("menueditor.publishing")
 
@@ -47,6 +53,8 @@ class Outcome:
     when_visible: str = ""  # success only: when phones show the change
     problems: list[str] = field(default_factory=list)  # "invalid": each problem with its position
     changes: list[str] = field(default_factory=list)  # "drift": how the live menu changed elsewhere
+    fingerprint: str = ""  # "drift": the live menu now, for a confirmation against exactly that menu
+    pending: bool = False  # the platform did not answer: recorded as unknown until it is checked
 
 
 @dataclass
@@ -57,6 +65,7 @@ class PublishPreview:
     drift_changes: list[str]
     outcome: Outcome | None = None  # set when the live menu could not be read
     unconvertible: list[str] = field(default_factory=list)
+    fingerprint: str = ""  # of the live menu shown: a publish confirms against exactly this menu
 
 
 @dataclass
@@ -94,12 +103,41 @@ def _require(allowed: bool, message: str) -> None:
 
 
 def client_for(account: Account):
+    if account.platform == "wechat":
+        return WeChatClient(account, AccountTokenStore(account))
     return CLIENTS[account.platform](account)
 
 
-def _lock(account: Account) -> Account:
-    """The account row, locked until the transaction ends: one action per account at a time."""
-    return Account.objects.select_for_update().get(pk=account.pk)
+def _lease_seconds() -> float:
+    """Longer than one action can take: token, read (and its fallback), create, a renewal and retry."""
+    return 6 * deadline() + 30
+
+
+@contextmanager
+def _claimed(account: Account, user) -> Iterator[leases.Claim | None]:
+    """The account's live-menu lease for the block, or None when another action holds it."""
+    name = user.get_username() if user is not None and user.is_authenticated else ""
+    claim = leases.claim(account.pk, leases.Purpose.LIVE_MENU, holder_name=name, seconds=_lease_seconds())
+    try:
+        yield claim
+    finally:
+        if claim is not None:
+            leases.release(claim)
+
+
+def _busy(account: Account) -> Outcome:
+    holder = leases.current_holder(account.pk, leases.Purpose.LIVE_MENU)
+    who = holder.name if holder and holder.name else _("the command line or a scheduled task")
+    when = (
+        date_format(timezone.localtime(holder.started_at), "TIME_FORMAT")
+        if holder and holder.started_at
+        else _("a moment ago")
+    )
+    hint = _(
+        "Another publish of this account is running, started by %(who)s at %(when)s. Nothing was "
+        "sent. Wait until it has finished, then review again."
+    ) % {"who": who, "when": when}
+    return Outcome(False, "busy", "", hint)
 
 
 def _storable(tree: MenuTree) -> MenuTree:
@@ -138,6 +176,34 @@ def _record(account, *, action, outcome, user, menu=None, payload="", code="", m
     )
 
 
+def _finish(publication: Publication, outcome: str, *, code="", message="", hint="") -> Publication:
+    """Record the answer on the pending Publication (one short UPDATE, committed at once)."""
+    publication.outcome = outcome
+    publication.code = str(code)[:32]
+    publication.message = message
+    publication.hint = hint
+    Publication.objects.filter(pk=publication.pk).update(
+        outcome=outcome, code=publication.code, message=message, hint=hint
+    )
+    return publication
+
+
+def _finish_failure(publication: Publication, error: PlatformError) -> Outcome:
+    """A call that failed after its record was written; a timeout leaves the outcome unknown."""
+    unknown = error.unanswered
+    outcome = Publication.Outcome.UNKNOWN if unknown else Publication.Outcome.FAILURE
+    _finish(publication, outcome, code=error.code, message=error.message, hint=error.hint)
+    logger.warning(
+        "%s on %s %s: %s %s",
+        publication.action,
+        publication.account.slug,
+        "outcome unknown" if unknown else "failed",
+        error.code,
+        error.message.replace("\n", " ")[:300],
+    )
+    return Outcome(False, error.code, error.message, error.hint, publication, pending=unknown)
+
+
 def _failure(account, error: PlatformError, *, action, user, menu=None, payload="") -> Outcome:
     publication = _record(
         account,
@@ -173,13 +239,9 @@ def _baseline(account: Account, client) -> tuple[bool, MenuTree | None]:
     if last is None:
         return False, None
     try:
-        if last.action == Publication.Action.PUBLISH:
-            return True, parse_menu(last.payload)
-        if last.action == Publication.Action.PULL:
-            return True, client.read_stored(last.payload).tree
+        return True, last.tree()  # None after a delete from here: nothing should be live
     except (MenuParseError, ValueError):
         return False, None
-    return True, None  # deleted from here: nothing should be live
 
 
 def _drift(account: Account, client, live: LiveMenu) -> tuple[bool, list[str]]:
@@ -201,7 +263,7 @@ def _drift(account: Account, client, live: LiveMenu) -> tuple[bool, list[str]]:
     return True, describe_changes(base, live.tree)
 
 
-def _drift_outcome(changes: list[str]) -> Outcome:
+def _drift_outcome(changes: list[str], fingerprint: str) -> Outcome:
     return Outcome(
         False,
         "drift",
@@ -212,7 +274,88 @@ def _drift_outcome(changes: list[str]) -> Outcome:
             "live menu into a new draft to keep those changes."
         ),
         changes=changes,
+        fingerprint=fingerprint,
     )
+
+
+def _changed_since_review(account: Account, client, live: LiveMenu, tree: MenuTree) -> Outcome:
+    """The live menu is no longer the one the person confirmed: show them the new one, send nothing."""
+    drifted, changes = _drift(account, client, live)
+    if not drifted:
+        changes = [_("the live menu was published again (from this app) after your review")]
+    changes += [
+        _("publishing now: %(change)s") % {"change": change} for change in describe_changes(live.tree, tree)
+    ]
+    return Outcome(
+        False,
+        "drift",
+        "; ".join(changes),
+        _(
+            "The live menu changed after you reviewed it, so nothing was sent. Check the "
+            "differences again; confirm to replace this live menu, or pull it into a new draft."
+        ),
+        changes=changes,
+        fingerprint=live_fingerprint(live.tree),
+    )
+
+
+def _went_live(publication: Publication, live: LiveMenu) -> bool:
+    live_empty = live.tree is None or not live.tree.buttons
+    if publication.action == Publication.Action.DELETE:
+        return live_empty
+    try:
+        return same_menu(publication.tree(), live.tree)
+    except (MenuParseError, ValueError):
+        return False
+
+
+def resolve_interrupted(account: Account, live: LiveMenu) -> int:
+    """Settle publishes and deletes left pending (a crash) or unknown (no answer) by the live menu.
+
+    Call only while holding the account's lease, so that no action it names is still running.
+    The newest that the live menu shows went through; any other did not (or was replaced since).
+    """
+    stale = list(
+        Publication.objects.filter(
+            account=account,
+            outcome__in=[Publication.Outcome.PENDING, Publication.Outcome.UNKNOWN],
+            action__in=[Publication.Action.PUBLISH, Publication.Action.DELETE],
+        ).order_by("-created_at", "-pk")
+    )
+    settled = False
+    for publication in stale:
+        if not settled and _went_live(publication, live):
+            settled = True
+            _finish(
+                publication,
+                Publication.Outcome.SUCCESS,
+                code="ok",
+                message=publication.message,
+                hint=_(
+                    "Confirmed afterwards: the platform's answer never arrived, but the live menu "
+                    "read later shows that this went through."
+                ),
+            )
+        else:
+            _finish(
+                publication,
+                Publication.Outcome.FAILURE,
+                code=publication.code or "interrupted",
+                message=publication.message,
+                hint=_(
+                    "Not confirmed: the platform's answer never arrived, and the live menu read later "
+                    "does not show this. Treat it as not published."
+                ),
+            )
+    if stale:
+        logger.info("settled %d interrupted action(s) on %s", len(stale), account.slug)
+    return len(stale)
+
+
+def _has_interrupted(account: Account) -> bool:
+    return Publication.objects.filter(
+        account=account, outcome__in=[Publication.Outcome.PENDING, Publication.Outcome.UNKNOWN]
+    ).exists()
 
 
 def _invalid(problems: list[str]) -> Outcome:
@@ -237,8 +380,13 @@ def _parse_draft(menu: Menu) -> tuple[MenuTree | None, list[str]]:
 # -- the services --------------------------------------------------------------------------------------
 
 
-def publish_menu(menu: Menu, user, *, confirm_drift: bool = False) -> Outcome:
-    """Publish the draft to its account's live menu. PermissionDenied when the user may not."""
+def publish_menu(menu: Menu, user, *, confirm_drift: bool = False, if_live: str | None = None) -> Outcome:
+    """Publish the draft to its account's live menu. PermissionDenied when the user may not.
+
+    if_live: the fingerprint of the live menu the person reviewed; the publish goes ahead only while
+    the live menu is still exactly that one (compare-and-swap). confirm_drift: replace whatever is
+    live, for scripts. Neither: refuse when the live menu was changed outside this app (drift).
+    """
     account = menu.account
     _require(can_publish(user, account), _("You may not publish menus on this account."))
     tree, problems = _parse_draft(menu)
@@ -246,33 +394,44 @@ def publish_menu(menu: Menu, user, *, confirm_drift: bool = False) -> Outcome:
         return _invalid(problems)
     rules = get_platform(account.platform)
     payload = rules.payload_text(tree)
-    with transaction.atomic():
-        locked = _lock(account)
-        client = client_for(locked)
+    action = Publication.Action.PUBLISH
+    with _claimed(account, user) as claim:
+        if claim is None:
+            return _busy(account)
+        client = client_for(account)
         try:
-            if not confirm_drift:
-                drifted, changes = _drift(locked, client, _read_live(client))
-                if drifted:
-                    return _drift_outcome(changes)
-            sent, code, message = client.publish(tree)
-        except PlatformError as error:
-            return _failure(
-                locked, error, action=Publication.Action.PUBLISH, user=user, menu=menu, payload=payload
+            try:
+                if not confirm_drift or _has_interrupted(account):
+                    live = _read_live(client)
+                    resolve_interrupted(account, live)
+                    if if_live is not None and not confirm_drift:
+                        if live_fingerprint(live.tree) != if_live:
+                            return _changed_since_review(account, client, live, tree)
+                    elif not confirm_drift:
+                        drifted, changes = _drift(account, client, live)
+                        if drifted:
+                            return _drift_outcome(changes, live_fingerprint(live.tree))
+            except PlatformError as error:
+                return _failure(account, error, action=action, user=user, menu=menu, payload=payload)
+            # Committed before the call: whatever happens next, the history shows this publish.
+            pending = _record(
+                account,
+                action=action,
+                outcome=Publication.Outcome.PENDING,
+                user=user,
+                menu=menu,
+                payload=payload,
             )
+            try:
+                sent, code, message = client.publish(tree)
+            except PlatformError as error:
+                return _finish_failure(pending, error)
+            hint = str(client.published_hint)
+            if sent != payload:
+                Publication.objects.filter(pk=pending.pk).update(payload=sent)
+            publication = _finish(pending, Publication.Outcome.SUCCESS, code=code, message=message, hint=hint)
         finally:
             client.close()
-        hint = str(client.published_hint)
-        publication = _record(
-            locked,
-            action=Publication.Action.PUBLISH,
-            outcome=Publication.Outcome.SUCCESS,
-            user=user,
-            menu=menu,
-            payload=sent,
-            code=code,
-            message=message,
-            hint=hint,
-        )
     logger.info("published menu %s on %s", menu.pk, account.slug)
     return Outcome(True, "ok", message, hint, publication, str(client.when_visible))
 
@@ -292,20 +451,31 @@ def preview_publish(menu: Menu, user) -> PublishPreview:
         client.close()
     drifted, drift_changes = _drift(account, client, live)
     changes = describe_changes(live.tree, tree) if tree is not None else []
-    return PublishPreview(live.tree, changes, drifted, drift_changes, None, live.unconvertible)
+    return PublishPreview(
+        live.tree, changes, drifted, drift_changes, None, live.unconvertible, live_fingerprint(live.tree)
+    )
 
 
 def pull_menu(account: Account, user, *, check_permission: bool = True) -> PullResult:
     """Read the live menu into a new draft. check_permission=False only for the trusted command line."""
     if check_permission:
         _require(can_edit(user, account), _("You may not edit menus on this account."))
-    client = client_for(account)
-    try:
-        live = _read_live(client)
-    except PlatformError as error:
-        return PullResult(None, _failure(account, error, action=Publication.Action.PULL, user=user))
-    finally:
-        client.close()
+    # Under the lease, so that a pull never records a menu a running publish is about to replace.
+    with _claimed(account, user) as claim:
+        if claim is None:
+            return PullResult(None, _busy(account))
+        client = client_for(account)
+        try:
+            live = _read_live(client)
+            resolve_interrupted(account, live)
+        except PlatformError as error:
+            return PullResult(None, _failure(account, error, action=Publication.Action.PULL, user=user))
+        finally:
+            client.close()
+        return _record_pull(account, user, live)
+
+
+def _record_pull(account: Account, user, live: LiveMenu) -> PullResult:
     if live.tree is None or not live.tree.buttons:
         hint = _("The live menu is empty: there is nothing to pull.")
         publication = _record(
@@ -350,24 +520,26 @@ def delete_live_menu(account: Account, user, *, check_permission: bool = True) -
     """Delete the live menu (WeChat: with every conditional menu). Needs the publish permission."""
     if check_permission:
         _require(can_publish(user, account), _("You may not change the live menu of this account."))
-    with transaction.atomic():
-        locked = _lock(account)
-        client = client_for(locked)
+    action = Publication.Action.DELETE
+    with _claimed(account, user) as claim:
+        if claim is None:
+            return _busy(account)
+        client = client_for(account)
         try:
-            client.delete()
-        except PlatformError as error:
-            return _failure(locked, error, action=Publication.Action.DELETE, user=user)
+            if _has_interrupted(account):
+                try:
+                    resolve_interrupted(account, _read_live(client))
+                except PlatformError as error:
+                    return _failure(account, error, action=action, user=user)
+            pending = _record(account, action=action, outcome=Publication.Outcome.PENDING, user=user)
+            try:
+                client.delete()
+            except PlatformError as error:
+                return _finish_failure(pending, error)
+            hint = str(client.deleted_hint)
+            publication = _finish(pending, Publication.Outcome.SUCCESS, code="ok", hint=hint)
         finally:
             client.close()
-        hint = str(client.deleted_hint)
-        publication = _record(
-            locked,
-            action=Publication.Action.DELETE,
-            outcome=Publication.Outcome.SUCCESS,
-            user=user,
-            code="ok",
-            hint=hint,
-        )
     return Outcome(True, "ok", "", hint, publication, str(client.when_visible))
 
 
@@ -375,12 +547,8 @@ def restore_publication(publication: Publication, user) -> Menu:
     """A new draft holding a past payload (published or pulled). ValueError when it holds no menu."""
     account = publication.account
     _require(can_edit(user, account), _("You may not edit menus on this account."))
-    tree = None
     try:
-        if publication.action == Publication.Action.PUBLISH:
-            tree = parse_menu(publication.payload)
-        elif publication.action == Publication.Action.PULL:
-            tree = CLIENTS[account.platform].read_stored(publication.payload).tree
+        tree = publication.tree()
     except (MenuParseError, ValueError):
         tree = None
     if tree is None or not tree.buttons:

@@ -92,8 +92,10 @@ WSGI_APPLICATION = "menueditor.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once when two requests save together.
+    # Writers queue for the lock at BEGIN and wait up to 20 s instead of failing: with deferred
+    # transactions a read-then-write meeting another writer fails at once ("database is locked").
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
     # WAL: one fsync per commit instead of three (a publish's record cost 10-40 ms on a busy disk,
     # bench/README.md), and readers never wait for a writer.
     DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL;")
@@ -141,8 +143,8 @@ STORAGES = {
 # The platforms' hosts; an account may override them (egress proxy, simulator).
 WECHAT_API_BASE = env.str("WECHAT_API_BASE", default="https://api.weixin.qq.com")
 WEIBO_API_BASE = env.str("WEIBO_API_BASE", default="https://m.api.weibo.com")
-PLATFORM_CONNECT_TIMEOUT = env.float("PLATFORM_CONNECT_TIMEOUT", default=5.0)
-PLATFORM_READ_TIMEOUT = env.float("PLATFORM_READ_TIMEOUT", default=15.0)
+# Seconds one platform call may take in all, connect to last byte (menueditor/platforms/transport.py).
+PLATFORM_TIMEOUT = env.float("PLATFORM_TIMEOUT", default=10.0)
 
 # Security: strict CSP (no inline script or style), secure cookies unless explicitly developing.
 SECURE_CSP = {

@@ -46,6 +46,7 @@ class Reply:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    trickle: float = 0.0  # seconds between the body's bytes (a platform or proxy that trickles)
 
     @classmethod
     def json(cls, data: Any, *, status: int = 200, content_type: str = WECHAT_JSON) -> Reply:

@@ -52,6 +52,7 @@ class Fault:
     http_status: int | None = None
     not_json: bool = False
     times: int | None = 1  # None: every matching request until reset
+    trickle: float | None = None  # the answer's body goes out one byte every `trickle` seconds
 
     def matches(self, path: str) -> bool:
         if self.path is not None and self.path.rstrip("/") != path.rstrip("/"):
@@ -193,17 +194,18 @@ class Simulator:
         not_json: bool = False,
         times: int | None = 1,
         platform: str | None = None,
+        trickle: float | None = None,
     ) -> Fault:
         """The next `times` requests to `path` (any path of `platform`, or any at all) get this fault."""
         if platform not in (None, "wechat", "weibo"):
             raise ValueError(f"unknown platform {platform!r}")
-        if errcode is None and delay is None and http_status is None and not not_json:
-            raise ValueError("a fault needs errcode, delay, http_status or not_json")
+        if errcode is None and delay is None and http_status is None and not not_json and not trickle:
+            raise ValueError("a fault needs errcode, delay, http_status, not_json or trickle")
         if times is not None and times < 1:
             raise ValueError("times must be at least 1 (or None for every request)")
         if path is not None and not path.startswith("/"):
             path = "/" + path
-        fault = Fault(path, platform, errcode, errmsg, delay, http_status, not_json, times)
+        fault = Fault(path, platform, errcode, errmsg, delay, http_status, not_json, times, trickle)
         with self.lock:
             self._faults.append(fault)
         return fault
@@ -325,7 +327,10 @@ class Simulator:
             if reply is not None:
                 return reply
         with self.lock:
-            return self.wechat.handle(req) if platform == "wechat" else self.weibo.handle(req)
+            reply = self.wechat.handle(req) if platform == "wechat" else self.weibo.handle(req)
+        if fault is not None and fault.trickle:
+            reply.trickle = fault.trickle
+        return reply
 
     def _take_fault(self, path: str) -> Fault | None:
         for fault in self._faults:
@@ -398,9 +403,20 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(reply.body)))
             self.end_headers()
-            self.wfile.write(reply.body)
+            if reply.trickle:
+                self._trickle(reply)
+            else:
+                self.wfile.write(reply.body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting (a delay fault longer than its timeout)
+
+    def _trickle(self, reply: Reply) -> None:
+        wake = self.server.simulator._wake
+        for i in range(len(reply.body)):
+            self.wfile.write(reply.body[i : i + 1])
+            self.wfile.flush()
+            if wake.wait(reply.trickle):
+                return  # a reset ended the test this answer belonged to
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():

@@ -10,7 +10,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from django.utils import translation
@@ -465,3 +465,32 @@ class PlatformRules:
                 )
             ]
         return []
+
+
+# -- tokens a platform client keeps between calls ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredToken:
+    token: str
+    expires_at: Any  # an aware datetime: when to stop using it (already less a safety margin)
+    fetched_at: Any
+
+
+class TokenStore(Protocol):
+    """Where a client keeps its access token, shared by every worker (accounts.tokens implements it).
+
+    Refreshes are single-flight: one worker claims the refresh, the others wait and read its token.
+    """
+
+    def load(self) -> StoredToken | None:
+        """The stored token, or None when there is none or it belongs to older credentials."""
+
+    def save(self, token: str, expires_in: int) -> StoredToken:
+        """Keep a token the platform issued, valid for expires_in seconds from now."""
+
+    def claim_refresh(self, seconds: float) -> object | None:
+        """The right to fetch a new token for `seconds`, or None while another worker is fetching."""
+
+    def release_refresh(self, claim: object) -> None:
+        """Give the refresh back (after saving the token, or after the fetch failed)."""

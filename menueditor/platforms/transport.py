@@ -7,15 +7,20 @@ PlatformError with a plain-language hint, and keeps tokens and secrets out of lo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
+import socket
+import threading
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from django.conf import settings
 from django.utils.translation import gettext as _
+from requests.adapters import HTTPAdapter
 
 logger = logging.getLogger("menueditor.platforms")
 
@@ -47,22 +52,86 @@ logger.addFilter(_RedactingFilter())
 class PlatformError(Exception):
     """A call that did not succeed: the platform's code (or a transport code), its text, our hint."""
 
-    def __init__(self, code: str, message: str, hint: str) -> None:
+    def __init__(self, code: str, message: str, hint: str, *, unanswered: bool = False) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.hint = hint
+        # The request may have reached the platform and taken effect without its answer arriving.
+        self.unanswered = unanswered
 
 
-def timeouts() -> tuple[float, float]:
-    """(connect, read) seconds, read at call time so settings overrides apply."""
-    return (float(settings.PLATFORM_CONNECT_TIMEOUT), float(settings.PLATFORM_READ_TIMEOUT))
+def deadline() -> float:
+    """Seconds one platform call may take in all (connect, send, the whole answer): PLATFORM_TIMEOUT."""
+    return max(0.05, float(settings.PLATFORM_TIMEOUT))
+
+
+class _CallWatch:
+    """The connection a call is using, so a timer can cut it off when the deadline passes."""
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+        self.expired = False
+
+    def cut(self) -> None:
+        self.expired = True
+        sock = getattr(self.connection, "sock", None)
+        if sock is not None:
+            # Wakes the recv() the calling thread is blocked in; a trickling answer cannot hold it longer.
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+_watched = threading.local()
+
+
+class _WatchedConnectionMixin:
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        watch = getattr(_watched, "watch", None)
+        if watch is not None:
+            watch.connection = self
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _HTTPConnection(_WatchedConnectionMixin, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_WatchedConnectionMixin, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+_POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """requests' adapter whose connections can be cut off by the call's deadline timer."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(_POOLS)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = dict(_POOLS)
+        return manager
 
 
 def new_session() -> requests.Session:
     session = requests.Session()
     # Intranet deployments reach the platforms through whatever proxy the environment names.
     session.headers["User-Agent"] = "menueditor/1.0"
+    adapter = _DeadlineAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     return session
 
 
@@ -70,36 +139,56 @@ def _host(url: str) -> str:
     return urlsplit(url).netloc or url
 
 
+def _timed_out(url: str, seconds: float, detail: str, *, unanswered: bool = True) -> PlatformError:
+    return PlatformError(
+        "timeout",
+        redact(detail),
+        _(
+            "%(host)s did not answer within %(seconds)s seconds. Try again in a moment. "
+            "If this was a publish, the menu may or may not have changed: the history shows it as "
+            "unknown until this app has read the live menu again."
+        )
+        % {"host": _host(url), "seconds": f"{seconds:g}"},
+        unanswered=unanswered,
+    )
+
+
 def send(session: requests.Session, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
-    """Make one HTTP call and return the decoded JSON object; PlatformError for any transport trouble."""
+    """Make one HTTP call and return the decoded JSON object; PlatformError for any transport trouble.
+
+    The whole call (connect, send, every byte of the answer) ends by deadline(): a timer cuts the
+    connection off, because requests' own timeouts restart with every byte a trickling server sends.
+    """
     safe_url = redact(url)
-    connect, read = timeouts()
+    limit = deadline()
+    watch = _CallWatch()
+    timer = threading.Timer(limit, watch.cut)
+    timer.daemon = True
+    _watched.watch = watch
+    timer.start()
     try:
-        response = session.request(method, url, timeout=(connect, read), allow_redirects=False, **kwargs)
+        response = session.request(
+            method, url, timeout=(min(5.0, limit), limit), allow_redirects=False, **kwargs
+        )
     except requests.Timeout as exc:
         logger.warning("%s %s: timed out", method, safe_url)
-        raise PlatformError(
-            "timeout",
-            redact(str(exc)),
-            _(
-                "%(host)s did not answer within %(seconds)s seconds. Try again in a moment. "
-                "If this was a publish, the menu may or may not have changed: pull the live menu "
-                "to check before publishing again."
-            )
-            % {"host": _host(url), "seconds": f"{connect + read:g}"},
-        ) from exc
-    except requests.ConnectionError as exc:
-        logger.warning("%s %s: connection failed", method, safe_url)
-        raise PlatformError(
-            "connection",
-            redact(str(exc)),
-            _(
-                "Could not reach %(host)s. Check that this server can reach the platform "
-                "(network, firewall, proxy) and that the account's API address is right."
-            )
-            % {"host": _host(url)},
-        ) from exc
+        sent = not isinstance(exc, requests.ConnectTimeout)
+        raise _timed_out(url, limit, str(exc), unanswered=sent) from exc
     except requests.RequestException as exc:
+        if watch.expired:
+            logger.warning("%s %s: no complete answer within %ss", method, safe_url, f"{limit:g}")
+            raise _timed_out(url, limit, f"no complete answer within {limit:g} s") from exc
+        if isinstance(exc, requests.ConnectionError):
+            logger.warning("%s %s: connection failed", method, safe_url)
+            raise PlatformError(
+                "connection",
+                redact(str(exc)),
+                _(
+                    "Could not reach %(host)s. Check that this server can reach the platform "
+                    "(network, firewall, proxy) and that the account's API address is right."
+                )
+                % {"host": _host(url)},
+            ) from exc
         logger.warning("%s %s: request failed: %s", method, safe_url, type(exc).__name__)
         raise PlatformError(
             "connection",
@@ -107,6 +196,9 @@ def send(session: requests.Session, method: str, url: str, **kwargs: Any) -> dic
             _("The request to %(host)s could not be made. Check the account's API address.")
             % {"host": _host(url)},
         ) from exc
+    finally:
+        timer.cancel()
+        _watched.watch = None
     logger.debug("%s %s -> HTTP %s", method, safe_url, response.status_code)
     data = _json_object(response.content)
     if not 200 <= response.status_code < 300:

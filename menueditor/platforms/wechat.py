@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import requests
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -22,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from menueditor.tree import MenuTree, parse_menu
 
-from .base import ERROR, ButtonType, FieldSpec, PlatformRules, Problem, describe_path
-from .transport import PlatformError, logger, new_session, send, unknown_code_hint
+from .base import ERROR, ButtonType, FieldSpec, PlatformRules, Problem, StoredToken, TokenStore, describe_path
+from .transport import PlatformError, deadline, logger, new_session, send, unknown_code_hint
 
 _KEY_HELP = _("Pushes an event carrying this key to your server.")
 _CLIENT_NOTE = _("Needs WeChat 5.4 or later; older clients do nothing.")
@@ -197,8 +196,8 @@ WECHAT = WeChatRules()
 
 
 # -- HTTP client and error table ---------------------------------------------------------------------
-# Everything below talks to WeChat over HTTP. Tokens live in accounts.models.CachedToken (encrypted),
-# shared by every worker and process; one of them refreshes at a time under the account's row lock.
+# Everything below talks to WeChat over HTTP. Tokens live in a TokenStore (the account's, encrypted),
+# shared by every worker and process; one of them refreshes at a time (a lease, not a row lock).
 
 # The token was refused: invalid (40001), superseded (40014) or expired (42001).
 TOKEN_ERRORS = frozenset({"40001", "40014", "42001"})
@@ -414,25 +413,24 @@ def read_live_text(raw: str) -> LiveMenu:
 
 
 class WeChatTokens:
-    """The account's access token, shared through CachedToken; fetched by one worker at a time."""
+    """The account's access token, kept in a TokenStore shared by every worker; one refresh at a time."""
 
-    def __init__(self, account, session: requests.Session) -> None:
+    def __init__(self, account, session: requests.Session, store: TokenStore) -> None:
         self.account = account
         self.session = session
+        self.store = store
 
     @property
     def mode(self) -> str:
         return self.account.token_mode or "stable"
 
     def current(self) -> str:
-        """A token believed valid: the cached one, or a fresh one fetched under the row lock."""
+        """A token believed valid: the stored one, or a fresh one (fetched by one worker at a time)."""
         if self.mode == "authorizer":
             return self._authorizer_token()
-        from accounts.models import CachedToken
-
-        cached = CachedToken.objects.filter(account_id=self.account.pk).first()
-        if cached is not None and self._usable(cached):
-            return cached.token
+        stored = self.store.load()
+        if stored is not None and stored.expires_at > timezone.now():
+            return stored.token
         return self._obtain(rejected=None)
 
     def renew(self, rejected: str) -> str:
@@ -442,7 +440,7 @@ class WeChatTokens:
         return self._obtain(rejected=rejected)
 
     def fetch_now(self) -> str:
-        """Fetch a token from WeChat whatever the cache holds (the admin's connection test)."""
+        """Fetch a token from WeChat whatever the store holds (the admin's connection test)."""
         if self.mode == "authorizer":
             return self._authorizer_token()
         return self._obtain(rejected=None, always=True)
@@ -457,36 +455,45 @@ class WeChatTokens:
             )
         return self.account.access_token
 
-    def _usable(self, cached) -> bool:
-        if not cached.token or cached.expires_at is None or cached.fetched_at is None:
+    def _fresh(self, stored: StoredToken | None, rejected: str | None, since) -> bool:
+        if stored is None or stored.expires_at <= timezone.now() or stored.token == rejected:
             return False
-        # A token fetched before the account's credentials were last edited may belong to an old AppID.
-        if self.account.updated_at and cached.fetched_at < self.account.updated_at:
-            return False
-        return cached.expires_at > timezone.now()
+        return since is None or stored.fetched_at >= since
 
     def _obtain(self, *, rejected: str | None, always: bool = False) -> str:
-        from accounts.models import Account, CachedToken
+        """Single-flight: claim the refresh, or wait for the worker that holds it and take its token.
 
-        with transaction.atomic():
-            # One worker at a time: the others wait here, then find the token it stored.
-            Account.objects.select_for_update().filter(pk=self.account.pk).values_list("pk").get()
-            cached, _created = CachedToken.objects.select_for_update().get_or_create(
-                account_id=self.account.pk
-            )
-            if not always and cached.token and cached.token != rejected and self._usable(cached):
-                return cached.token
-            # One fetch, never force_refresh: forcing kills the token of every other system on this
-            # AppID and is limited to 20 a day. A refusal that persists is reported with its hint.
-            token, expires_in = self._fetch()
-            now = timezone.now()
-            margin = min(TOKEN_MARGIN_SECONDS, expires_in // 2)
-            cached.token = token
-            cached.fetched_at = now
-            cached.expires_at = now + timedelta(seconds=expires_in - margin)
-            cached.fetch_count += 1
-            cached.save()
-            return token
+        No transaction or row lock is held while WeChat answers; the claim is a lease that expires.
+        """
+        started = timezone.now()
+        since = started if always else None
+        give_up = time.monotonic() + 2 * deadline() + 1
+        while True:
+            if self._fresh(self.store.load(), rejected, since):
+                return self.store.load().token
+            claim = self.store.claim_refresh(deadline() + 5)
+            if claim is not None:
+                try:
+                    stored = self.store.load()
+                    if self._fresh(stored, rejected, since):
+                        return stored.token  # the previous holder stored it just before we claimed
+                    # One fetch, never force_refresh: forcing kills the token of every other system on
+                    # this AppID and is limited to 20 a day. A refusal is reported with its hint.
+                    token, expires_in = self._fetch()
+                    lifetime = expires_in - min(TOKEN_MARGIN_SECONDS, expires_in // 2)
+                    return self.store.save(token, lifetime).token
+                finally:
+                    self.store.release_refresh(claim)
+            if time.monotonic() > give_up:
+                raise PlatformError(
+                    "token_busy",
+                    "another worker's token refresh did not finish",
+                    gettext(
+                        "Another request of this account is fetching an access token and has not "
+                        "finished. Try again in a moment."
+                    ),
+                )
+            time.sleep(0.05)
 
     def _fetch(self) -> tuple[str, int]:
         if not self.account.app_id or not self.account.app_secret:
@@ -550,10 +557,10 @@ class WeChatClient:
         "to put a menu back."
     )
 
-    def __init__(self, account, session: requests.Session | None = None) -> None:
+    def __init__(self, account, token_store: TokenStore, session: requests.Session | None = None) -> None:
         self.account = account
         self.session = session or new_session()
-        self.tokens = WeChatTokens(account, self.session)
+        self.tokens = WeChatTokens(account, self.session, token_store)
 
     def close(self) -> None:
         self.session.close()
@@ -568,7 +575,7 @@ class WeChatClient:
         return data
 
     def _call(self, method: str, path: str, body: bytes | None = None) -> dict[str, Any]:
-        token = self.tokens.current()
+        token = self._token(self.tokens.current)
         try:
             return self._request(method, path, token, body)
         except PlatformError as error:
@@ -576,7 +583,16 @@ class WeChatClient:
                 raise
             # Refresh once and retry once, never more: a second refusal is reported with its hint.
             logger.info("WeChat refused the token (%s) for %s: refreshing", error.code, self.account.slug)
-            return self._request(method, path, self.tokens.renew(rejected=token), body)
+            renewed = self._token(lambda: self.tokens.renew(rejected=token))
+            return self._request(method, path, renewed, body)
+
+    @staticmethod
+    def _token(get) -> str:
+        try:
+            return get()
+        except PlatformError as error:
+            error.unanswered = False  # a token call changes no menu, whatever became of it
+            raise
 
     def publish(self, tree: MenuTree) -> tuple[str, str, str]:
         """menu/create with the exact bytes menu_export prints: (text sent, errcode, errmsg)."""

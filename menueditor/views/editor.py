@@ -498,9 +498,9 @@ def menu_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if blocked:
         state.publish = {"stage": "blocked", "reason": blocked}
     else:
-        outcome = publishing.publish_menu(
-            menu, request.user, confirm_drift=request.POST.get("confirm_drift") == "1"
-        )
+        # The live menu the person reviewed: it is replaced only while it is still exactly that one.
+        fingerprint = request.POST.get("live_fingerprint", "").strip()
+        outcome = publishing.publish_menu(menu, request.user, if_live=fingerprint or None)
         state.publish = {"stage": "outcome", "outcome": outcome, "revision": menu.revision}
         if outcome.ok:
             when = date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")

@@ -18,7 +18,7 @@
     const status = document.getElementById("save-status");
     if (!typedSinceRequest) dirty = !!status && status.dataset.dirty === "true";
     // The confirm button publishes the saved draft; with unsaved edits on screen it waits.
-    document.querySelectorAll("#publish-panel button[name=confirm_drift]").forEach(function (b) {
+    document.querySelectorAll("#publish-panel #publish-confirm").forEach(function (b) {
       b.disabled = dirty;
     });
   }

@@ -110,10 +110,10 @@ def _exercise(vault, settings) -> None:
         ):
             sim.add_fault(platform=account.platform, **fault)
             assert not publishing.publish_menu(menu, root, confirm_drift=True).ok
-        settings.PLATFORM_READ_TIMEOUT = 0.2
+        settings.PLATFORM_TIMEOUT = 0.2
         sim.add_fault(platform=account.platform, delay=1)
         timed_out = publishing.publish_menu(menu, root, confirm_drift=True)
-        settings.PLATFORM_READ_TIMEOUT = 15.0
+        settings.PLATFORM_TIMEOUT = 10.0
         assert timed_out.code == "timeout"
         sim.expire_tokens()  # WeChat renews once and retries; Weibo and authorizer tokens fail
         publishing.publish_menu(menu, root, confirm_drift=True)

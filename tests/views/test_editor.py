@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -483,20 +484,48 @@ def test_publish_needs_the_permission(editor, factories):
     assert client.post(url("menu_publish", menu), post_data(menu, reviewed_revision="1")).status_code == 403
 
 
+def _fingerprint(html: str) -> str:
+    match = re.search(r'name="live_fingerprint" value="([0-9a-f]+)"', html)
+    assert match, "the answer carries no live_fingerprint to confirm against"
+    return match.group(1)
+
+
 def test_publish_review_warns_when_the_live_menu_changed_elsewhere(editor, simulator):
     _user, account, menu, client = editor
     account.api_base = simulator.url
     account.save()
     simulator.wechat_menu = {"button": [{"type": "click", "name": "控制台做的", "key": "X"}]}
     html = client.post(url("menu_publish_review", menu), post_data(menu), **HTMX).content.decode()
-    assert "changed elsewhere" in html
-    assert 'name="confirm_drift" value="1"' in html and "Replace the live menu" in html
+    assert "changed elsewhere" in html and "Replace the live menu" in html
+    seen = _fingerprint(html)
     # Publishing without confirming what the review showed is refused; the live menu is kept.
-    data = post_data(menu, reviewed_revision="1", confirm_drift="0")
+    data = post_data(menu, reviewed_revision="1")
     html = client.post(url("menu_publish", menu), data, **HTMX).content.decode()
     assert "Replace the live menu" in html
     assert simulator.wechat_menu["button"][0]["name"] == "控制台做的"
-    data["confirm_drift"] = "1"
+    data["live_fingerprint"] = seen
+    html = client.post(url("menu_publish", menu), data, **HTMX).content.decode()
+    assert "Published" in html
+    assert simulator.wechat_menu["button"][0]["name"] == "今日歌曲"
+
+
+def test_a_confirmation_covers_only_the_live_menu_it_was_given_for(editor, simulator):
+    _user, account, menu, client = editor
+    account.api_base = simulator.url
+    account.save()
+    simulator.wechat_menu = {"button": [{"type": "click", "name": "控制台做的", "key": "X"}]}
+    html = client.post(url("menu_publish_review", menu), post_data(menu), **HTMX).content.decode()
+    seen = _fingerprint(html)
+    # A colleague changes the live menu again in the console while the review is open.
+    simulator.wechat_menu = {"button": [{"type": "click", "name": "又改了", "key": "Y"}]}
+    data = post_data(menu, reviewed_revision="1", live_fingerprint=seen)
+    html = client.post(url("menu_publish", menu), data, **HTMX).content.decode()
+    assert "changed after you reviewed it" in html and "又改了" in html
+    assert simulator.wechat_menu["button"][0]["name"] == "又改了"
+    assert not simulator.requests_to("/cgi-bin/menu/create")
+    # Confirming what is shown now replaces exactly that menu.
+    data["live_fingerprint"] = _fingerprint(html)
+    assert data["live_fingerprint"] != seen
     html = client.post(url("menu_publish", menu), data, **HTMX).content.decode()
     assert "Published" in html
     assert simulator.wechat_menu["button"][0]["name"] == "今日歌曲"
@@ -507,7 +536,8 @@ def test_publish_failure_is_explained_and_the_draft_kept(editor, simulator):
     account.api_base = simulator.url
     account.save()
     simulator.add_fault("/cgi-bin/menu/create", errcode=45009, errmsg="reach max api daily quota limit")
-    data = post_data(menu, reviewed_revision="1", confirm_drift="1")
+    review = client.post(url("menu_publish_review", menu), post_data(menu), **HTMX).content.decode()
+    data = post_data(menu, reviewed_revision="1", live_fingerprint=_fingerprint(review))
     html = client.post(url("menu_publish", menu), data, **HTMX).content.decode()
     assert "Not published" in html and "45009" in html
     assert "Your draft is unchanged." in html

@@ -214,7 +214,7 @@ def test_pull_failure_explains_and_creates_nothing(team):
 
 
 def test_pull_when_the_platform_times_out_does_not_fail_the_page(team, settings):
-    settings.PLATFORM_READ_TIMEOUT = 0.3
+    settings.PLATFORM_TIMEOUT = 0.3
     team.sim.add_fault(delay=1.0, times=10)
     response = client_for(team.editor).post(reverse("menu_pull", args=["coffee"]), follow=True)
     assert response.status_code == 200
