@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,12 @@ from .forms import AccountAdminForm
 from .models import Account, Platform, TokenMode
 
 # CachedToken is deliberately not registered: a live token has no business on any page.
+
+# django-axes' failed sign-ins stay in the admin ("Access attempts": deleting one lifts its lockout).
+# Successful sign-ins and a permanent failure log are not recorded (settings AXES_*): no pages.
+for axes_model in (AccessLog, AccessFailureLog):
+    if admin.site.is_registered(axes_model):
+        admin.site.unregister(axes_model)
 
 ACCESS_FIELDSET = (
     _("Who may work on this account"),

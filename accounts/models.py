@@ -155,22 +155,6 @@ class CachedToken(models.Model):
         return f"token for {self.account.slug}"
 
 
-class SignInFailure(models.Model):
-    """One failed sign-in, kept briefly so accounts.throttle can lock out password guessing."""
-
-    username = models.CharField(max_length=150)
-    address = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["username", "address", "created_at"])]
-        verbose_name = _("failed sign-in")
-        verbose_name_plural = _("failed sign-ins")
-
-    def __str__(self) -> str:
-        return f"{self.username} from {self.address} at {self.created_at:%Y-%m-%d %H:%M}"
-
-
 class Lease(models.Model):
     """Who may act on an account now, until when: claimed by a conditional UPDATE (accounts.leases).
 

@@ -1,5 +1,6 @@
 """Settings for the menu editor, read from the environment (see .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "accounts",
     "menueditor",
 ]
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it turns a locked-out sign-in's page into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "menueditor.urls"
@@ -116,10 +120,41 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-# Django's model backend plus a lockout after repeated failed sign-ins (accounts/throttle.py).
-AUTHENTICATION_BACKENDS = ["accounts.throttle.ThrottledModelBackend"]
+# Django's model backend behind django-axes' lockout check (accounts/lockout.py), which refuses a
+# locked-out username and address before any password is checked: the admin's sign-in too.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in lockout: 5 failed sign-ins for one username from one client address pause that pair for
+# 15 minutes. The count is kept while failures follow each other within 15 minutes, a success
+# clears it, and attempts made while locked out do not prolong the pause. Rows older than the
+# cool-off are deleted on every sign-in, sign-out and failure; successes are not recorded.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_for_lockout"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The client address: REMOTE_ADDR, unless reverse proxies in front append their peer's address to
+# X-Forwarded-For (nginx: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for). Then the
+# entry the outermost proxy wrote decides (accounts/lockout.py), counted from the right, so what a
+# client writes in the header itself is never used. TRUSTED_PROXY_COUNT is how many proxies there
+# are (BEHIND_HTTPS_PROXY alone means one); 0 ignores the header. Set it only when the app can be
+# reached through those proxies alone.
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=1 if env.bool("BEHIND_HTTPS_PROXY", default=False) else 0
+)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a number of proxies: set it to 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_VERBOSE = False  # no version line on every manage.py command; failures are still logged
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]

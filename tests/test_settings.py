@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings
 
@@ -81,3 +82,36 @@ def test_deploy_check_passes_behind_an_https_proxy():
     result = run_python(DEPLOY_CHECK, **PRODUCTION, BEHIND_HTTPS_PROXY="true")
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+CLIENT_ADDRESS = WITHOUT_DOTENV + (
+    "import django; django.setup()\n"
+    "from axes.helpers import get_client_ip_address\n"
+    "from django.conf import settings\n"
+    "from django.test import RequestFactory\n"
+    "request = RequestFactory().post(\n"
+    "    '/login/', REMOTE_ADDR='127.0.0.1', HTTP_X_FORWARDED_FOR='10.9.9.9, 10.0.0.2, 10.8.0.1'\n"
+    ")\n"
+    "print(settings.TRUSTED_PROXY_COUNT, get_client_ip_address(request))"
+)
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, "0 127.0.0.1"),  # no proxy said: the header is the client's own writing, ignored
+        ({"BEHIND_HTTPS_PROXY": "true"}, "1 10.8.0.1"),  # one proxy: the entry it wrote
+        ({"TRUSTED_PROXY_COUNT": "2"}, "2 10.0.0.2"),
+        ({"BEHIND_HTTPS_PROXY": "true", "TRUSTED_PROXY_COUNT": "0"}, "0 127.0.0.1"),
+    ],
+)
+def test_sign_in_lockout_takes_the_client_address_the_settings_trust(environment, expected):
+    result = run_python(CLIENT_ADDRESS, **PRODUCTION, **environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_a_negative_proxy_count_stops_start_up_naming_it():
+    result = run_python(SETUP, **PRODUCTION, TRUSTED_PROXY_COUNT="-1")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT" in result.stderr

@@ -1,4 +1,4 @@
-"""Sign-in for staff only, with a clear message when repeated failures have locked it."""
+"""Sign-in for staff only. Repeated failures lock sign-in out (django-axes, accounts/lockout.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,6 @@ from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
-
-from accounts.throttle import client_address, lockout_remaining, minutes_left
 
 
 class StaffAuthenticationForm(AuthenticationForm):
@@ -16,33 +13,6 @@ class StaffAuthenticationForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "not_staff": _("This account may not use the menu editor. Ask an administrator for access."),
     }
-
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        address = client_address(self.request)
-        if username and lockout_remaining(username, address):
-            raise self.locked_error(lockout_remaining(username, address))
-        try:
-            return super().clean()
-        except forms.ValidationError as error:
-            remaining = lockout_remaining(username, address) if username else None
-            if remaining:  # this failure was the one that reached the limit
-                raise self.locked_error(remaining) from error
-            raise
-
-    def locked_error(self, remaining) -> forms.ValidationError:
-        minutes = minutes_left(remaining)
-        return forms.ValidationError(
-            ngettext(
-                "Too many failed sign-ins. For your safety, signing in as this user from here is "
-                "paused; try again in %(minutes)d minute.",
-                "Too many failed sign-ins. For your safety, signing in as this user from here is "
-                "paused; try again in %(minutes)d minutes.",
-                minutes,
-            )
-            % {"minutes": minutes},
-            code="locked",
-        )
 
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from menueditor.models import Publication
 from tests.security.urlmap import World
@@ -64,6 +65,8 @@ def world(db, simulator, factories):
     pub_b = Publication.objects.create(
         account=b, menu=menu_b, payload=payload, user=editor_b, outcome="success", code="ok"
     )
+    # A failed sign-in, so the admin's pages of failed sign-ins (django-axes) have a record to show.
+    Client().post(reverse("login"), {"username": "someone", "password": "wrong"}, REMOTE_ADDR="10.0.0.77")
     return SimpleNamespace(
         sim=simulator,
         a=a,

@@ -53,7 +53,12 @@ CAN = {
 ADMIN_PAGES = ("_changelist", "_add", "_change", "_history", "_delete", ":index", ":app_list",
                ":password_change", ":password_change_done", ":jsi18n", "_password_change")  # fmt: skip
 # The publication record is read-only for everyone, superusers included: history is not edited.
-READ_ONLY_ADMIN = ("admin:menueditor_publication_add", "admin:menueditor_publication_delete")
+# Failed sign-ins (django-axes) are recorded by sign-in attempts only; nobody adds one by hand.
+READ_ONLY_ADMIN = (
+    "admin:menueditor_publication_add",
+    "admin:menueditor_publication_delete",
+    "admin:axes_accessattempt_add",
+)
 # Calls that change a live menu; an editor without the publish permission must never cause one.
 PLATFORM_WRITES = {
     "/cgi-bin/menu/create",
@@ -239,7 +244,9 @@ def test_failures_at_one_door_lock_both(client, factories, door):
     for other in ("app", "admin"):
         url = reverse("admin:login") if other == "admin" else reverse("login")
         response = client.post(url, {"username": "marketer", "password": "right-password-123"})
-        assert response.status_code == 200, other  # the form again, not a redirect into the app
+        # The form again with the lockout message (429 Too Many Requests), not a redirect into the app.
+        assert response.status_code == 429, other
+        assert "Too many failed sign-ins" in response.content.decode()
         assert "_auth_user_id" not in client.session
     assert user.is_active  # a lockout pauses sign-in; it does not disable the person
 
