@@ -20,3 +20,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+    from pathlib import Path
+
+    # A file rather than memory: the concurrency tests' threads and subprocesses (and the browser
+    # tests' live server) must share one database with the settings bin/run uses (IMMEDIATE, WAL).
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"menueditor-test-{os.getpid()}.sqlite3")
+    }

@@ -69,11 +69,55 @@ def test_menu_publish_stops_on_drift_until_confirmed(simulator, wechat_menu, pub
             stdout=io.StringIO(),
         )
     assert "drift" in str(failure.value)
-    assert "--confirm-drift" in err.getvalue()
+    assert "--confirm-drift" in err.getvalue() and "--if-live" in err.getvalue()
     assert "ELSEWHERE" in err.getvalue()
 
     run("menu_publish", str(wechat_menu.pk), "--user", publisher.username, "--confirm-drift")
     assert simulator.wechat_menu == wechat_menu.tree
+
+
+def _review(menu, user) -> list[str]:
+    out, _err = run("menu_review", str(menu.pk), "--user", user.username)
+    return out.strip().splitlines()
+
+
+def test_menu_review_prints_the_changes_and_ends_with_the_live_fingerprint(simulator, wechat_menu, publisher):
+    simulator.wechat_menu = {"button": [{"type": "click", "name": "别处", "key": "ELSEWHERE"}]}
+    lines = _review(wechat_menu, publisher)
+    assert any("outside this app" in line for line in lines)
+    assert any("别处" in line for line in lines)
+    assert lines[-1].startswith("live-fingerprint: ") and len(lines[-1].split()[-1]) == 16
+    assert not simulator.requests_to("/cgi-bin/menu/create")  # a review sends nothing
+
+
+def test_menu_publish_if_live_replaces_only_the_menu_that_was_reviewed(simulator, wechat_menu, publisher):
+    simulator.wechat_menu = {"button": [{"type": "click", "name": "别处", "key": "ELSEWHERE"}]}
+    seen = _review(wechat_menu, publisher)[-1].split()[-1]
+    simulator.wechat_menu = {"button": [{"type": "click", "name": "又改了", "key": "AGAIN"}]}
+    err = io.StringIO()
+    with pytest.raises(CommandError) as failure:
+        call_command(
+            "menu_publish", str(wechat_menu.pk), "--user", publisher.username, "--if-live", seen,
+            stderr=err, stdout=io.StringIO(),
+        )  # fmt: skip
+    assert "drift" in str(failure.value)
+    assert "又改了" in err.getvalue() and "--if-live" in err.getvalue()
+    assert simulator.wechat_menu["button"][0]["key"] == "AGAIN"
+    assert not Publication.objects.exists()
+
+    now = _review(wechat_menu, publisher)[-1].split()[-1]
+    assert now != seen
+    out, _err = run("menu_publish", str(wechat_menu.pk), "--user", publisher.username, "--if-live", now)
+    assert "Published" in out
+    assert simulator.wechat_menu == wechat_menu.tree
+
+
+def test_menu_review_explains_what_it_cannot_do(simulator, wechat_menu, publisher):
+    simulator.add_fault("/cgi-bin/menu/get", http_status=502)
+    with pytest.raises(CommandError, match="could not be read"):
+        run("menu_review", str(wechat_menu.pk), "--user", publisher.username)
+    with pytest.raises(CommandError, match="no menu draft"):
+        run("menu_review", "999999", "--user", publisher.username)
 
 
 @pytest.mark.parametrize("who", ["editor-only", "not-assigned"])

@@ -13,6 +13,14 @@ from menueditor.models import Menu
 from menueditor.publishing import publish_menu
 
 
+def menu_with_id(menu_id: int) -> Menu:
+    """The draft with that id, with its account; CommandError otherwise."""
+    menu = Menu.objects.select_related("account").filter(pk=menu_id).first()
+    if menu is None:
+        raise CommandError(_("no menu draft has the id %(id)d") % {"id": menu_id})
+    return menu
+
+
 def user_named(username: str):
     """The active user of that name; CommandError otherwise."""
     user = get_user_model().objects.filter(username=username, is_active=True).first()
@@ -30,21 +38,35 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("menu_id", type=int, metavar="MENU_ID")
         parser.add_argument("--user", required=True, metavar="USERNAME", help="who publishes")
-        parser.add_argument(
+        confirm = parser.add_mutually_exclusive_group()
+        confirm.add_argument(
+            "--if-live",
+            metavar="FINGERPRINT",
+            help="publish only while the live menu still has this fingerprint (from menu_review)",
+        )
+        confirm.add_argument(
             "--confirm-drift",
             action="store_true",
-            help="publish even though the live menu was changed outside this app (replaces it)",
+            help="replace whatever the live menu is, even when changed outside this app",
         )
         add_language_argument(parser)
 
-    def handle(self, *args, menu_id: int, user: str, confirm_drift: bool, language: str, **options):
+    def handle(
+        self,
+        *args,
+        menu_id: int,
+        user: str,
+        confirm_drift: bool,
+        if_live: str | None,
+        language: str,
+        **options,
+    ):
         with translation.override(language):
             publisher = user_named(user)
-            menu = Menu.objects.select_related("account").filter(pk=menu_id).first()
-            if menu is None:
-                raise CommandError(_("no menu draft has the id %(id)d") % {"id": menu_id})
+            menu = menu_with_id(menu_id)
+            fingerprint = if_live.strip().lower() if if_live is not None else None
             try:
-                outcome = publish_menu(menu, publisher, confirm_drift=confirm_drift)
+                outcome = publish_menu(menu, publisher, confirm_drift=confirm_drift, if_live=fingerprint)
             except PermissionDenied as exc:
                 raise CommandError(
                     _("%(user)s may not publish on %(account)s: %(reason)s")
@@ -65,7 +87,13 @@ class Command(BaseCommand):
             for line in outcome.problems or outcome.changes:
                 self.stderr.write(f"  - {line}")
             if outcome.code == "drift":
-                self.stderr.write(_("To replace the live menu anyway, run again with --confirm-drift."))
+                self.stderr.write(
+                    _(
+                        "To replace exactly this live menu, run again with --if-live %(fingerprint)s "
+                        "(or --confirm-drift to replace whatever is live)."
+                    )
+                    % {"fingerprint": outcome.fingerprint}
+                )
             detail = f" ({outcome.message})" if outcome.message and not outcome.problems else ""
             raise CommandError(
                 _("Not published [%(code)s]%(detail)s: %(hint)s")
