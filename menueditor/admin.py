@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from menueditor import publishing
+from menueditor.forms import MenuTreeField
 from menueditor.models import Menu, Publication
 from menueditor.tree import MenuParseError, parse_menu
 
@@ -33,6 +34,8 @@ class MenuAdminForm(forms.ModelForm):
     class Meta:
         model = Menu
         fields = ["account", "title", "tree"]
+        # Only JSON the database can keep, up to the draft size limit; refusals show beside the field.
+        field_classes = {"tree": MenuTreeField}
 
     def clean_tree(self):
         tree = self.cleaned_data["tree"]

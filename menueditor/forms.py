@@ -9,16 +9,22 @@ platform's rules as form errors keyed by the same names, so each problem shows b
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.validators import ProhibitNullCharactersValidator
+from django.forms.fields import InvalidJSONInput
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from menueditor.models import Menu
 from menueditor.platforms import PlatformRules, Problem
-from menueditor.tree import FIELD_NAMES, Button, MenuTree
+from menueditor.tree import FIELD_NAMES, MAX_DRAFT_BYTES, Button, MenuTree
 
 KIND_LEAF = "leaf"
 KIND_PARENT = "parent"
@@ -29,13 +35,144 @@ _KEY = re.compile(r"^b-(\d{1,2})-(?:s-(\d{1,2})-)?([a-z_]+)$")
 _PER_BUTTON = ("name", "type", *FIELD_NAMES)
 _BUTTON_KEYS = frozenset((*_PER_BUTTON, "kind"))
 
+TITLE_MAX_LENGTH = Menu._meta.get_field("title").max_length
+
+# -- what a stored draft may hold ----------------------------------------------------------------------
+
+# Whitespace that str.strip() removes, less the control characters (U+0000 to U+001F): a name or a
+# value keeps a line break, tab or NUL, so that the platform rules can point at it instead of the
+# form dropping it without a word.
+_STRIPPABLE = "".join(c for c in map(chr, range(0x20, 0x3001)) if c.isspace())
+# A JSON \u0000 escape: an odd number of backslashes before u0000 (an even number escape each other).
+_NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
+def draft_bytes(data: Any) -> int:
+    """The size of a draft's menu as JSON text: UTF-8 without \\u escapes, as export writes it."""
+    return len(json.dumps(data, ensure_ascii=False).encode("utf-8", errors="surrogatepass"))
+
+
+def too_large_message(size: int) -> str:
+    """'' when a menu of this many bytes may be stored, else why not."""
+    if size <= MAX_DRAFT_BYTES:
+        return ""
+    return gettext(
+        "This menu is %(size)d kB as JSON; a draft holds at most %(limit)d kB (a full menu is a few "
+        "kB). Shorten the longest names or values."
+    ) % {"size": math.ceil(size / 1024), "limit": MAX_DRAFT_BYTES // 1024}
+
+
+def has_nul(text: str) -> bool:
+    """PostgreSQL cannot store U+0000 in text or JSON: such a draft is refused on any database."""
+    return "\x00" in text
+
+
+def unstorable_json(data: Any) -> str:
+    """'' when the database can keep this decoded JSON as it is; else why not, in plain words."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        return gettext("Infinity and NaN are not JSON numbers: write a finite number or text.")
+    except RecursionError:
+        return gettext("The JSON is nested far deeper than a menu's two levels.")
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        return gettext(
+            "The JSON holds half of a surrogate pair (such as \\ud800), which is not a character: remove it."
+        )
+    if _NUL_ESCAPE.search(text):
+        return gettext("The JSON holds a NUL character (\\u0000), which cannot be stored: remove it.")
+    return too_large_message(size)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+class MenuTreeField(forms.JSONField):
+    """The admin's JSON text of a draft: anything but a storable JSON object is refused beside it.
+
+    Django's JSONField lets through what json.loads reads (NaN, Infinity, lone surrogates, \\u0000,
+    any size), which the database then refuses (a 500), and answers a 500 itself for input that
+    makes json.loads raise something else than a decoding error (deep nesting, huge numbers).
+    """
+
+    def to_python(self, value: Any) -> Any:
+        if self.disabled:
+            return value
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str):
+            value = self._load(value)
+        problem = unstorable_json(value)
+        if problem:
+            raise forms.ValidationError(problem, code="unstorable")
+        return value
+
+    def _load(self, text: str) -> Any:
+        if len(text) > 4 * MAX_DRAFT_BYTES:  # far past the limit: not worth reading
+            raise forms.ValidationError(too_large_message(len(text)), code="unstorable")
+        try:
+            return json.loads(text, parse_constant=_refuse_constant)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        except RecursionError as exc:
+            raise forms.ValidationError(
+                gettext("The JSON is nested far deeper than a menu's two levels."), code="invalid"
+            ) from exc
+        except ValueError as exc:  # NaN or Infinity, or a number past Python's digit limit
+            if str(exc) in ("NaN", "Infinity", "-Infinity"):
+                message = gettext("Infinity and NaN are not JSON numbers: write a finite number or text.")
+            else:
+                message = gettext("The JSON holds a number with too many digits: write it as text.")
+            raise forms.ValidationError(message, code="invalid") from exc
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        # What was typed is shown again as typed when it is refused (never re-encoded: a lone
+        # surrogate could not even be written into the page).
+        if self.disabled:
+            return initial
+        if data is None:
+            return None
+        try:
+            return self.to_python(data)
+        except forms.ValidationError:
+            return InvalidJSONInput(data)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, InvalidJSONInput):
+            return value
+        text = json.dumps(value, ensure_ascii=False)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, in a draft stored before these checks
+            return json.dumps(value)
+        return text
+
+
+class _ButtonText(forms.CharField):
+    """A name, type or value: kept with any control character in it (the rules report them).
+
+    A CharField strips line breaks and tabs at the ends and refuses NUL with an error of its own,
+    after which the value was missing from the tree: an imported name holding one came back blank.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strip=False, **kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(value).strip(_STRIPPABLE)
+
+
 # The fields of every button position. A field holds no state of its own once built (a bound form
 # keeps its data and errors), so one instance serves every position of every form: building some 60
 # fields for each keystroke's post took longer than cleaning them.
 _KIND_FIELD = forms.ChoiceField(choices=[(KIND_LEAF, KIND_LEAF), (KIND_PARENT, KIND_PARENT)], required=False)
-_NAME_FIELD = forms.CharField(required=False)
-_TYPE_FIELD = forms.CharField(required=False, max_length=40)
-_VALUE_FIELD = forms.CharField(required=False)
+_NAME_FIELD = _ButtonText(required=False)
+_TYPE_FIELD = _ButtonText(required=False, max_length=40)
+_VALUE_FIELD = _ButtonText(required=False)
 
 
 def prefix_for(path: tuple[int, ...]) -> str:
@@ -54,6 +191,14 @@ def problem_key(problem: Problem) -> str:
         return ""
     name = "subs" if problem.field == "sub_button" and len(problem.path) == 1 else problem.field
     return key_for(problem.path, name)
+
+
+def _buttons_by_path(tree: MenuTree):
+    """Every button with its position: (top,) then its sub-buttons (top, sub)."""
+    for i, button in enumerate(tree.buttons):
+        yield (i,), button
+        for j, sub in enumerate(button.children or []):
+            yield (i, j), sub
 
 
 def tree_to_post_data(tree: MenuTree, **extra: str) -> dict[str, str]:
@@ -95,7 +240,7 @@ class MenuForm(forms.Form):
     then (``can_save``), as long as the title and revision are fine.
     """
 
-    title = forms.CharField(label=_("Draft title"), max_length=100)
+    title = forms.CharField(label=_("Draft title"), max_length=TITLE_MAX_LENGTH)
     revision = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     # Preview state only: which top-level button's sub-menu is open, which button is selected.
     open = forms.IntegerField(required=False, min_value=0, max_value=MAX_POSITIONS)
@@ -107,6 +252,7 @@ class MenuForm(forms.Form):
         self.tree = MenuTree()
         self.problems: list[Problem] = []
         self.input_error_keys: set[str] = set()
+        self.storage_error = ""  # why the tree cannot be stored as a draft (too large), or ''
         self.dropped = 0  # positions past MAX_POSITIONS that were ignored
         if data is not None:
             self._add_button_fields(data)
@@ -153,9 +299,30 @@ class MenuForm(forms.Form):
             if problem.is_error:
                 key = problem_key(problem)
                 self.add_error(key if key in self.fields else None, problem.message)
+        self._check_storable()
         if self.dropped:
             self.add_error(None, _("Some posted buttons were past any menu's size and were ignored."))
         return cleaned
+
+    def _check_storable(self) -> None:
+        """What no database could keep makes the input itself wrong: the draft is not saved."""
+        # NUL: the rules already show their control-character problem beside the field (added here
+        # for a value they do not check, such as another type's kept value).
+        shown = {problem_key(p) for p in self.problems if p.is_error}
+        for path, button in _buttons_by_path(self.tree):
+            for name, value in (("name", button.name), ("type", button.type), *button.values.items()):
+                if not has_nul(value):
+                    continue
+                key = key_for(path, name)
+                self.input_error_keys.add(key)
+                if key not in shown:
+                    problem = self.platform._control_problem(path, name, value, len(path))
+                    self.problems.append(problem)
+                    self.add_error(key if key in self.fields else None, problem.message)
+        self.storage_error = too_large_message(draft_bytes(self.tree.to_json()))
+        if self.storage_error:
+            self.input_error_keys.add(NON_FIELD_ERRORS)
+            self.add_error(None, self.storage_error)
 
     def _build_tree(self, cleaned: dict[str, Any]) -> MenuTree:
         buttons = []

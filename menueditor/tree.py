@@ -22,6 +22,11 @@ MAX_TEXT_BYTES = 1_000_000
 # Two levels are allowed; a third is parsed so that validation can name it, deeper is not a menu.
 MAX_DEPTH = 3
 MAX_LIST_LENGTH = 100
+# The most a saved draft may hold: its menu as JSON text (UTF-8, no \u escapes, as exported). A full
+# valid menu is a few kB (WeChat's largest: 3 x 5 mini program buttons with 1024-byte web addresses
+# and pages, 33 kB; 40 kB with every other type's values kept at their limits too); someone once
+# stored a 2.4 MB button name. Checked by every form that saves a draft (menueditor/forms.py).
+MAX_DRAFT_BYTES = 64 * 1024
 
 
 class MenuParseError(ValueError):

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +34,7 @@ from menueditor import publishing
 from menueditor.drafts import Draft, load_draft
 from menueditor.forms import (
     MenuForm,
+    draft_bytes,
     editor_rows,
     field_statuses,
     key_for,
@@ -38,6 +42,7 @@ from menueditor.forms import (
     phone_preview,
     problem_key,
     status_rows,
+    too_large_message,
 )
 from menueditor.models import Menu
 from menueditor.platforms import PlatformRules, Problem, get_platform
@@ -69,24 +74,51 @@ def _locked_menu(request: HttpRequest, pk: int) -> Menu:
 
 
 # The saved draft as the form would post it: every keystroke compares the form with it to say
-# "unsaved changes", and saves are rare next to keystrokes.
-_SAVED_CACHE: dict[tuple, tuple[MenuTree, int]] = {}
+# "unsaved changes", and saves are rare next to keystrokes. Keyed by the stored text itself, which
+# is most of an entry's memory, so the cache is bounded by the size of those texts as well as by
+# their number: drafts stored before the size limit can be megabytes (the least recently used go
+# first, and one larger than the whole budget is not kept at all).
+SAVED_CACHE_MAX_ENTRIES = 512
+SAVED_CACHE_MAX_BYTES = 8 * 1024 * 1024
+_SAVED_CACHE: OrderedDict[tuple, tuple[MenuTree, int, int]] = OrderedDict()
+_saved_cache_bytes = 0
+_saved_cache_lock = threading.Lock()  # gunicorn runs several threads per worker
+
+
+def saved_cache_size() -> tuple[int, int]:
+    """(entries, bytes) the saved-draft cache holds now."""
+    with _saved_cache_lock:
+        return len(_SAVED_CACHE), _saved_cache_bytes
 
 
 def _saved(menu: Menu, platform: PlatformRules) -> tuple[MenuTree, int]:
     """The saved draft as the form would post it, and how many platform errors it has."""
+    global _saved_cache_bytes
     # Keyed by the stored text itself, so a draft changed by any means is never read stale.
     key = (platform.code, json.dumps(menu.tree, sort_keys=True, ensure_ascii=False))
-    saved = _SAVED_CACHE.get(key)
-    if saved is None:
-        try:
-            tree = normalize_tree(parse_menu(menu.tree), platform)
-        except MenuParseError:
-            tree = MenuTree()
-        if len(_SAVED_CACHE) > 512:
-            _SAVED_CACHE.clear()
-        saved = _SAVED_CACHE[key] = (tree, len(platform.errors(tree)))
-    return saved
+    with _saved_cache_lock:
+        saved = _SAVED_CACHE.get(key)
+        if saved is not None:
+            _SAVED_CACHE.move_to_end(key)
+            return saved[0], saved[1]
+    try:
+        tree = normalize_tree(parse_menu(menu.tree), platform)
+    except MenuParseError:
+        tree = MenuTree()
+    error_count = len(platform.errors(tree))
+    # The key's text, and about as much again for the parsed tree holding the same strings.
+    cost = 2 * sys.getsizeof(key[1])
+    if cost <= SAVED_CACHE_MAX_BYTES:
+        with _saved_cache_lock:
+            if key not in _SAVED_CACHE:
+                _SAVED_CACHE[key] = (tree, error_count, cost)
+                _saved_cache_bytes += cost
+            while _SAVED_CACHE and (
+                _saved_cache_bytes > SAVED_CACHE_MAX_BYTES or len(_SAVED_CACHE) > SAVED_CACHE_MAX_ENTRIES
+            ):
+                _old, (_tree, _count, old_cost) = _SAVED_CACHE.popitem(last=False)
+                _saved_cache_bytes -= old_cost
+    return tree, error_count
 
 
 def _saved_tree(menu: Menu, platform: PlatformRules) -> MenuTree:
@@ -320,6 +352,8 @@ def menu_save(request: HttpRequest, pk: int) -> HttpResponse:
     state = _state_from_form(request, draft, form)
     if not form.can_save:
         state.message = _("The draft was not saved: see the problems marked above.")
+        if form.storage_error:
+            state.message = _("The draft was not saved. %(reason)s") % {"reason": form.storage_error}
         if "revision" in form.input_error_keys:
             state.message = _("The page is out of date. Copy your changes, then reload the page.")
         state.message_level = "error"
@@ -389,9 +423,13 @@ def _read_import(request: HttpRequest, platform: PlatformRules) -> tuple[MenuTre
     if not text.strip():
         return None, text, _("Paste the menu's JSON or choose a .json file first.")
     try:
-        return platform.parse(text), text, ""
+        tree = platform.parse(text)
     except MenuParseError as error:
         return None, text, _("This is not a menu: %(reason)s") % {"reason": error}
+    too_large = too_large_message(draft_bytes(tree.to_json()))
+    if too_large:
+        return None, text, too_large
+    return tree, text, ""
 
 
 @login_required

@@ -62,7 +62,10 @@ def home(request: HttpRequest) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "menus",
-                queryset=Menu.objects.select_related("updated_by").order_by("-updated_at", "-pk"),
+                # The list shows titles, not menus: a draft's tree can be large, and is never read here.
+                queryset=Menu.objects.select_related("updated_by")
+                .defer("tree")
+                .order_by("-updated_at", "-pk"),
                 to_attr="drafts",
             )
         )

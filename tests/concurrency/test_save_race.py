@@ -1,9 +1,9 @@
-"""Two editors saving one draft from the same revision at the same moment (PostgreSQL row locks).
+"""Two editors saving one draft from the same revision at the same moment (SQLite and PostgreSQL).
 
 Each editor is a thread with its own test client and database connection, released together by a
 barrier. To make a lost update possible at all, every save waits in Menu's pre_save until all the
-others have reached it too, or for a second: with the row lock only one save ever gets there at a
-time, without it they would all write revision 2.
+others have reached it too, or for a second: with the row lock (on SQLite, the IMMEDIATE write
+lock) only one save gets there at a time, without it they would all write revision 2.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.db.models.signals import pre_save
 from django.test import Client
 from django.urls import reverse
@@ -22,13 +22,7 @@ from menueditor.forms import tree_to_post_data
 from menueditor.models import Menu
 from menueditor.tree import parse_menu
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        "connection.vendor != 'postgresql'",
-        reason="concurrent saves need PostgreSQL's row locks; SQLite runs one writer at a time",
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -108,7 +102,6 @@ def edits_of(menu: Menu, i: int) -> dict[str, str]:
 
 
 def test_two_saves_from_one_revision_one_wins_the_other_is_told_and_keeps_their_edits(team):
-    assert connection.vendor == "postgresql"
     users, account, menu, clients = team
     url = reverse("menu_save", args=[menu.pk])
     posts = [edits_of(menu, i) for i in range(2)]

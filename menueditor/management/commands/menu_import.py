@@ -45,6 +45,8 @@ class Command(BaseCommand):
                     _("the title is %(found)d characters; at most %(limit)d are allowed")
                     % {"found": len(title), "limit": max_length}
                 )
+            if "\x00" in title:  # PostgreSQL cannot store it; the editor's title field refuses it too
+                raise CommandError(_("the title holds a control character (U+0000): remove it"))
             rules = get_platform(target.platform)
             tree = read_menu(file)
             problems = rules.validate(tree)
