@@ -1,7 +1,8 @@
 """The menu rules each platform enforces, written from platforms.md (not from the product's code).
 
 Each check answers with the first refusal the platform would give, or None when the menu passes.
-Lengths are UTF-8 bytes, as the platforms count them.
+Lengths are bytes as each platform counts them: UTF-8 for WeChat, GB18030 for Weibo (platforms.md,
+"How Weibo counts a name's bytes": a Chinese character 2, ASCII 1, outside the basic plane 4).
 """
 
 from __future__ import annotations
@@ -63,6 +64,13 @@ class Refusal:
 
 def utf8_len(value: Any) -> int:
     return len(value.encode("utf-8")) if isinstance(value, str) else 0
+
+
+def gb18030_len(value: Any) -> int:
+    """Weibo's count: `len(text.encode("gb18030"))`; a lone surrogate (a JSON \\ud800) counts 4."""
+    if not isinstance(value, str):
+        return 0
+    return sum(4 if "\ud800" <= c <= "\udfff" else len(c.encode("gb18030")) for c in value)
 
 
 def has_unicode_escape(text: str) -> bool:
@@ -240,8 +248,8 @@ def _check_weibo_name(button: dict, where: str, level: int) -> str | None:
     limit = WEIBO_NAME_BYTES[level]
     if not isinstance(name, str) or not name:
         return f"{where}.name is missing"
-    if utf8_len(name) > limit:
-        return f"{where}.name is {utf8_len(name)} bytes, at most {limit}"
+    if gb18030_len(name) > limit:
+        return f"{where}.name is {gb18030_len(name)} bytes (GB18030), at most {limit}"
     return None
 
 
@@ -251,6 +259,6 @@ def _check_weibo_leaf(button: dict, where: str) -> str | None:
         return f"{where}.type {kind!r} is not click or view"
     field, limit = WEIBO_TYPES[kind]
     value = button.get(field)
-    if not isinstance(value, str) or not value or utf8_len(value) > limit:
-        return f"{where}.{field} must be 1 to {limit} bytes"
+    if not isinstance(value, str) or not value or gb18030_len(value) > limit:
+        return f"{where}.{field} must be 1 to {limit} bytes (GB18030)"
     return None

@@ -117,6 +117,25 @@ def utf8_length(text: str) -> int:
     return len(text.encode("utf-8", errors="surrogatepass"))
 
 
+def encoded_length(text: str, encoding: str) -> int:
+    """The bytes `text` takes in `encoding`: how a platform that counts in that encoding measures it.
+
+    Never raises: a character the encoding cannot write (only a lone surrogate, which no parsed menu
+    holds) counts as 4 bytes, the most any character takes in UTF-8 or GB18030.
+    """
+    try:
+        return len(text.encode(encoding))
+    except UnicodeEncodeError:
+        return sum(_char_length(char, encoding) for char in text)
+
+
+def _char_length(char: str, encoding: str) -> int:
+    try:
+        return len(char.encode(encoding))
+    except UnicodeEncodeError:
+        return 4
+
+
 def char_width(char: str) -> int:
     """Half-width units a character takes on the phone: CJK, full-width and emoji take two."""
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
@@ -169,10 +188,15 @@ class PlatformRules:
     url_fields: tuple[str, ...] = ("url",)
     # WeChat's own example sends leaves with "sub_button": []; Weibo refuses any empty list.
     leaf_may_carry_empty_sub_button: bool = True
+    # The encoding whose bytes the platform counts names, keys and addresses in (every limit above
+    # and in `fields`), and one line for the editor saying how that counts, or "" to say nothing.
+    byte_encoding: str = "utf-8"
+    byte_note: Any = ""
 
     # -- counting -------------------------------------------------------------------------------
     def byte_length(self, text: str) -> int:
-        return utf8_length(text)
+        """Bytes of a name, key or address as the platform counts them (in `byte_encoding`)."""
+        return encoded_length(text, self.byte_encoding)
 
     def name_limit(self, level: int) -> int:
         return self.name_limits[level]

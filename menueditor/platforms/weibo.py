@@ -32,6 +32,11 @@ class WeiboRules(PlatformRules):
     display_widths = {1: 8, 2: 16}
     # "sub_button ... 个数应为1~5个": an empty list is refused even on a leaf (platforms.md).
     leaf_may_carry_empty_sub_button = False
+    # Weibo counts bytes as GBK/GB18030 does, not as UTF-8: ASCII 1, a Chinese character 2, an emoji
+    # or other character outside the basic plane 4. Its own example's "查询客服电话" is 12 of 16 bytes
+    # (18 in UTF-8), and menu/show.json's page answers with it, so Weibo accepted it (platforms.md).
+    byte_encoding = "gb18030"
+    byte_note = _("Weibo counts a Chinese character as 2 bytes (a letter or digit 1, an emoji 4).")
     fields = {
         "key": FieldSpec("key", _("Key"), 128, _("Sent to your server when the button is tapped.")),
         "url": FieldSpec("url", _("Web address"), 256, _("The page the button opens.")),

@@ -2,6 +2,7 @@
 
 The fixtures under examples/ are the request examples copied byte for byte from WeChat's menu/create
 page (sections 5.1 and 5.2) and Weibo's menu/create.json page (the JSON and its URL-encoded form).
+Each platform counts bytes its own way: WeChat in UTF-8, Weibo as GBK/GB18030 does (platforms.md).
 """
 
 from __future__ import annotations
@@ -98,21 +99,40 @@ def test_wechat_5_2_types_are_all_known_with_their_fields():
             assert leaf.value(spec.name)
 
 
-def test_weibo_example_is_refused_for_the_18_byte_name_and_warns_of_truncation():
+def test_weibo_example_is_accepted_as_weibo_counts_and_warns_of_truncation():
+    """Weibo counts as GB18030 does: 查询客服电话 is 12 of 16 bytes there (18 in UTF-8), so the page's own
+    example passes, as menu/show.json's page, answering with the same name, shows it did."""
     tree = parse_menu(example("weibo_menu_create.json"))
     problems = WEIBO.validate(tree)
+    assert WEIBO.errors(tree) == []
+    # Only the phone's display width (assumed the same as WeChat's: 4 Chinese characters on a
+    # top-level button) is passed: a warning each, never a refusal.
     assert summary_of(problems) == [
-        ((0,), "name", WARNING, "", 8, 10),  # 获取优惠券: 15 bytes fit, 5 characters do not show
-        ((1,), "name", ERROR, "", 16, 18),  # 查询客服电话: 6 CJK characters = 18 bytes > 16
+        ((0,), "name", WARNING, "", 8, 10),  # 获取优惠券: 10 bytes fit, 5 characters do not show
+        ((1,), "name", WARNING, "", 8, 12),  # 查询客服电话: 12 bytes fit, 6 characters do not show
     ]
     assert problems[0].params["shown"] == "获取优惠..."
     assert WEIBO.display_name("获取优惠券", 1) == "获取优惠..."
+    assert WEIBO.display_name("查询客服电话", 1) == "查询客服..."
 
 
-def test_weibo_example_sub_buttons_pass_weibo_rules():
-    data = json.loads(example("weibo_menu_create.json"))
-    data["button"][1]["name"] = "客服电话"
-    assert WEIBO.errors(parse_menu(data)) == []
+def test_weibo_example_names_keys_and_urls_counted_as_weibo_counts():
+    tree = parse_menu(example("weibo_menu_create.json"))
+    top = [(b.name, WEIBO.byte_length(b.name)) for b in tree.buttons]
+    assert top == [("获取优惠券", 10), ("查询客服电话", 12), ("菜单", 4)]
+    subs = [(b.name, WEIBO.byte_length(b.name)) for b in tree.buttons[2].children]
+    assert subs == [("网上4S店", 8), ("砍价团", 6), ("么么哒", 6)]
+    assert all(WEIBO.byte_length(n) <= WEIBO.name_limit(1) for n, _ in top)
+    assert all(WEIBO.byte_length(n) <= WEIBO.name_limit(2) for n, _ in subs)
+    leaves = [*tree.buttons[:2], *tree.buttons[2].children]
+    values = [
+        (spec.name, WEIBO.byte_length(leaf.value(spec.name)))
+        for leaf in leaves
+        for spec in WEIBO.fields_for(leaf.type)
+    ]
+    assert values == [("key", 11), ("key", 31), ("url", 41), ("url", 41), ("key", 6)]
+    # The same name as WeChat counts it would be refused there: the counting is each platform's.
+    assert WECHAT.byte_length("查询客服电话") == 18 > WECHAT.name_limit(1)
 
 
 def test_weibo_urlencoded_example_is_the_same_menu():

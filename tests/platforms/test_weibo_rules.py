@@ -1,4 +1,7 @@
-"""Weibo's menu rules at their edges: click and view only, names 16/40 bytes, key 128, url 256."""
+"""Weibo's menu rules at their edges: click and view only, names 16/40 bytes, key 128, url 256.
+
+Bytes are counted as Weibo counts them, as GBK/GB18030 does: ASCII 1, a Chinese character 2, an emoji 4.
+"""
 
 from __future__ import annotations
 
@@ -71,28 +74,129 @@ def test_a_parent_carries_no_type():
     ]
 
 
-@pytest.mark.parametrize("name", ["A" * 16, CJK * 5 + "A", EMOJI * 4])
+# -- bytes as Weibo counts them: GBK/GB18030, not UTF-8 (platforms.md) -----------------------------
+
+WECHAT = get_platform("wechat")
+
+
+@pytest.mark.parametrize(
+    ("text", "weibo", "wechat"),
+    [
+        ("A", 1, 1),
+        (CJK, 2, 3),
+        (EMOJI, 4, 4),
+        ("查询客服电话", 12, 18),
+        ("网上4S店", 8, 11),
+        ("👍🏻", 8, 8),  # an emoji with a skin tone is two characters outside the basic plane
+        ("", 0, 0),
+    ],
+)
+def test_weibo_counts_gb18030_bytes_and_wechat_utf8(text, weibo, wechat):
+    assert WEIBO.byte_length(text) == weibo == len(text.encode("gb18030"))
+    assert WECHAT.byte_length(text) == wechat == len(text.encode("utf-8"))
+
+
+def test_the_counting_is_the_rules_objects_own():
+    """The generic checks count with the rules' encoding: no platform is named anywhere else."""
+    assert (WEIBO.byte_encoding, WECHAT.byte_encoding) == ("gb18030", "utf-8")
+
+    class Utf8Weibo(WeiboRules):
+        byte_encoding = "utf-8"
+
+    data = menu(click("查询客服电话"))
+    assert errors_of(WEIBO, data) == []
+    assert summary_of(errors_of(Utf8Weibo(), data)) == [((0,), "name", ERROR, "", 16, 18)]
+
+
+def test_every_chinese_character_is_2_bytes_and_every_emoji_4():
+    """What the editor tells people holds for the whole basic CJK block and every supplementary plane."""
+    assert {WEIBO.byte_length(chr(c)) for c in range(0x4E00, 0x9FA6)} == {2}
+    assert {WEIBO.byte_length(chr(c)) for c in range(0x20, 0x7F)} == {1}
+    assert {WEIBO.byte_length(chr(c)) for c in (0x1F600, 0x1F44D, 0x1F1E8, 0x20000, 0x10FFFD)} == {4}
+
+
+def test_a_lone_surrogate_is_counted_not_raised():
+    # Only a broken form post can carry one; the count must not crash the editor's answer.
+    assert WEIBO.byte_length("\ud800") == 4
+    assert WEIBO.byte_length("A\udfffB") == 6
+
+
+def test_the_editor_says_once_how_weibo_counts():
+    assert "2 bytes" in str(WEIBO.byte_note)
+    assert WECHAT.byte_note == ""
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "A" * 16,
+        CJK * 8,  # eight Chinese characters fit a top-level name on Weibo (24 bytes in UTF-8)
+        "ABCD" + CJK * 6,  # mixed, exactly 16
+        CJK * 7 + "AB",
+        EMOJI * 4,
+        "查询客服电话",  # the page's own example: 12/16
+    ],
+)
 def test_top_level_name_of_16_bytes_passes(name):
+    assert WEIBO.byte_length(name) <= 16
     assert errors_of(WEIBO, menu(click(name))) == []
 
 
-@pytest.mark.parametrize(("name", "size"), [("A" * 17, 17), (CJK * 6, 18), (EMOJI * 4 + "A", 17)])
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [
+        ("A" * 17, 17),
+        (CJK * 9, 18),  # nine do not
+        ("ABCDE" + CJK * 6, 17),  # mixed, one past
+        (CJK * 8 + "A", 17),
+        (EMOJI * 4 + "A", 17),
+        (EMOJI * 3 + CJK * 3, 18),
+    ],
+)
 def test_top_level_name_past_16_bytes_fails(name, size):
     assert summary_of(errors_of(WEIBO, menu(click(name)))) == [((0,), "name", ERROR, "", 16, size)]
 
 
-@pytest.mark.parametrize("name", ["A" * 40, CJK * 13 + "A", EMOJI * 10])
+def test_a_parents_name_is_counted_the_same_way():
+    assert errors_of(WEIBO, menu(parent(CJK * 8))) == []
+    assert summary_of(errors_of(WEIBO, menu(parent(CJK * 9)))) == [((0,), "name", ERROR, "", 16, 18)]
+
+
+@pytest.mark.parametrize("name", ["A" * 40, CJK * 20, "VIP" + CJK * 18 + "A", CJK * 19 + "AB", EMOJI * 10])
 def test_sub_level_name_of_40_bytes_passes(name):
     assert WEIBO.byte_length(name) == 40
     assert errors_of(WEIBO, menu(parent(subs=[click(name)]))) == []
 
 
-@pytest.mark.parametrize(("name", "size"), [("A" * 41, 41), (CJK * 14, 42), (EMOJI * 10 + "A", 41)])
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [
+        ("A" * 41, 41),
+        (CJK * 21, 42),
+        ("VIP" + CJK * 18 + "AB", 41),
+        (CJK * 20 + "A", 41),
+        (EMOJI * 10 + "A", 41),
+    ],
+)
 def test_sub_level_name_past_40_bytes_fails(name, size):
-    """40, not WeChat's 60: a 41-byte sub-button name passes WeChat and fails Weibo."""
     data = menu(parent(subs=[click(name)]))
     assert summary_of(errors_of(WEIBO, data)) == [((0, 0), "name", ERROR, "", 40, size)]
-    assert errors_of(get_platform("wechat"), data) == []
+
+
+@pytest.mark.parametrize("name", ["A" * 41, EMOJI * 10 + "A"])
+def test_a_41_byte_sub_name_passes_wechat_and_fails_weibo(name):
+    """40, not WeChat's 60 (these names count the same in both encodings)."""
+    data = menu(parent(subs=[click(name)]))
+    assert [p.field for p in errors_of(WEIBO, data)] == ["name"]
+    assert errors_of(WECHAT, data) == []
+
+
+def test_the_same_chinese_name_fits_weibo_and_not_wechat():
+    """Eight Chinese characters: 16/16 on Weibo, 24/16 on WeChat; twenty on a sub-button: 40/40 and 60/60."""
+    assert errors_of(WEIBO, menu(click(CJK * 8))) == []
+    assert summary_of(errors_of(WECHAT, menu(click(CJK * 8)))) == [((0,), "name", ERROR, "40018", 16, 24)]
+    assert errors_of(WEIBO, menu(parent(subs=[click(CJK * 20)]))) == []
+    assert errors_of(WECHAT, menu(parent(subs=[click(CJK * 20)]))) == []
 
 
 def test_key_of_128_bytes_passes_129_fails():
@@ -100,6 +204,17 @@ def test_key_of_128_bytes_passes_129_fails():
     assert summary_of(errors_of(WEIBO, menu(click(key="k" * 129)))) == [((0,), "key", ERROR, "", 128, 129)]
     assert summary_of(errors_of(WEIBO, menu({"type": "click", "name": "A"}))) == [
         ((0,), "key", ERROR, "", 128, 0)
+    ]
+
+
+def test_a_chinese_key_is_counted_as_weibo_counts():
+    """Keys are ASCII in practice; when they are not, 64 Chinese characters are Weibo's 128 bytes."""
+    assert errors_of(WEIBO, menu(click(key="键" * 64))) == []
+    assert summary_of(errors_of(WEIBO, menu(click(key="键" * 64 + "k")))) == [
+        ((0,), "key", ERROR, "", 128, 129)
+    ]
+    assert summary_of(errors_of(WEIBO, menu(click(key=EMOJI * 32 + "k")))) == [
+        ((0,), "key", ERROR, "", 128, 129)
     ]
 
 
@@ -118,6 +233,14 @@ def test_url_of_256_bytes_passes_257_fails(where):
     assert summary_of(errors_of(WEIBO, place(view(url=url_of(257))))) == [(path, "url", ERROR, "", 256, 257)]
     # The same URL is well within WeChat's 1024 bytes.
     assert errors_of(get_platform("wechat"), place(view(url=url_of(257)))) == []
+
+
+def test_a_url_with_chinese_characters_is_counted_as_weibo_counts():
+    base = "http://apps.weibo.com/"  # 22 bytes: 234 left, 117 Chinese characters
+    assert errors_of(WEIBO, menu(view(url=base + "页" * 117))) == []
+    assert summary_of(errors_of(WEIBO, menu(view(url=base + "页" * 117 + "a")))) == [
+        ((0,), "url", ERROR, "", 256, 257)
+    ]
 
 
 def test_url_is_required_and_must_be_http_or_https():

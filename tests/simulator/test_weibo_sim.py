@@ -7,8 +7,13 @@ from urllib.parse import quote_plus
 
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from menueditor.platforms import get_platform
+from menueditor.tree import parse_menu
 from simulator import DEFAULT_WEIBO_TOKEN
+from simulator.rules import check_weibo_menu
 
 CREATE = "/2/messages/menu/create.json"
 SHOW = "/2/messages/menu/show.json"
@@ -120,14 +125,16 @@ def test_the_form_is_recorded_byte_for_byte(simulator):
     assert sent.query == {"access_token": DEFAULT_WEIBO_TOKEN}
 
 
-def test_page_example_is_refused_for_an_18_byte_top_level_name(simulator):
+def test_page_example_is_accepted_as_weibo_counts(simulator):
+    """查询客服电话 is 18 bytes in UTF-8 but 12 of 16 as Weibo counts (GB18030): the page's example passes."""
     assert len("查询客服电话".encode()) == 18
-    assert_weibo_error(create(simulator, PAGE_EXAMPLE), 10008)
-    assert simulator.weibo_menu is None
-    assert "18 bytes" in simulator.refusals[-1]["detail"]
+    assert len("查询客服电话".encode("gb18030")) == 12
+    assert create(simulator, PAGE_EXAMPLE).json() == {"result": True}
+    assert simulator.weibo_menu == json.loads(PAGE_EXAMPLE)
+    assert show(simulator).json() == {"menu": json.loads(PAGE_EXAMPLE)}
 
 
-def test_page_curl_body_is_decoded_once_and_refused_the_same_way(simulator):
+def test_page_curl_body_is_decoded_once_and_accepted(simulator):
     response = requests.post(
         f"{simulator.url}{CREATE}",
         params={"access_token": DEFAULT_WEIBO_TOKEN},
@@ -135,15 +142,15 @@ def test_page_curl_body_is_decoded_once_and_refused_the_same_way(simulator):
         headers=FORM,
         timeout=5,
     )
-    assert_weibo_error(response, 10008)
+    assert response.json() == {"result": True}
     assert json.loads(simulator.requests[-1].form()["menus"]) == json.loads(PAGE_EXAMPLE)
+    assert simulator.weibo_menu == json.loads(PAGE_EXAMPLE)
 
 
-def test_page_example_with_the_long_name_shortened_is_accepted(simulator):
-    menu = json.loads(PAGE_EXAMPLE)
-    menu["button"][1]["name"] = "客服电话"
-    assert create(simulator, menu).json() == {"result": True}
-    assert simulator.weibo_menu == menu
+def test_a_name_past_the_limit_is_refused_with_weibos_count(simulator):
+    assert_weibo_error(create(simulator, {"button": [leaf("一二三四五六七八九")]}), 10008)
+    assert simulator.weibo_menu is None
+    assert "18 bytes (GB18030), at most 16" in simulator.refusals[-1]["detail"]
 
 
 def test_menus_encoded_twice_is_refused(simulator):
@@ -200,12 +207,20 @@ def test_sub_button_count(simulator, count, ok):
 @pytest.mark.parametrize(
     ("menu", "ok"),
     [
-        ({"button": [leaf("一二三四五A")]}, True),  # 16 bytes
-        ({"button": [leaf("一二三四五AB")]}, False),  # 17 bytes
+        # Weibo counts as GB18030 does: ASCII 1, a Chinese character 2, an emoji 4.
+        ({"button": [leaf("一二三四五六七八")]}, True),  # 8 Chinese characters: 16 bytes
+        ({"button": [leaf("一二三四五六七八九")]}, False),  # 9: 18 bytes
+        ({"button": [leaf("VIP一二三四五六A")]}, True),  # 3 + 12 + 1 = 16 bytes
+        ({"button": [leaf("VIP一二三四五六AB")]}, False),  # 17 bytes
+        ({"button": [leaf("😀😀😀😀")]}, True),  # 16 bytes
+        ({"button": [leaf("😀😀😀😀A")]}, False),  # 17 bytes
         ({"button": [leaf("")]}, False),
-        ({"button": [parent([leaf("一二三四五六七八九十一二三A")])]}, True),  # 40 bytes
-        ({"button": [parent([leaf("一二三四五六七八九十一二三AB")])]}, False),  # 41 bytes
-        ({"button": [parent([leaf()], name="一二三四五六")]}, False),  # a parent's name counts too
+        ({"button": [parent([leaf("一二三四五六七八九十" * 2)])]}, True),  # 20 Chinese characters: 40 bytes
+        ({"button": [parent([leaf("一二三四五六七八九十" * 2 + "一")])]}, False),  # 21: 42 bytes
+        ({"button": [parent([leaf("一二三四五六七八九十" * 2 + "A")])]}, False),  # 41 bytes
+        ({"button": [parent([leaf("😀" * 10)])]}, True),  # 40 bytes
+        ({"button": [parent([leaf()], name="一二三四五六七八")]}, True),  # a parent's name counts too
+        ({"button": [parent([leaf()], name="一二三四五六七八九")]}, False),
     ],
 )
 def test_name_bytes(simulator, menu, ok):
@@ -221,10 +236,14 @@ def test_name_bytes(simulator, menu, ok):
     [
         (leaf(key="k" * 128), True),
         (leaf(key="k" * 129), False),
+        (leaf(key="键" * 64), True),  # 128 bytes as Weibo counts (192 in UTF-8)
+        (leaf(key="键" * 64 + "k"), False),
         (leaf(key=""), False),
         ({"type": "click", "name": "点"}, False),
         ({"type": "view", "name": "看", "url": "http://a.cn/" + "a" * 244}, True),  # 256 bytes
         ({"type": "view", "name": "看", "url": "http://a.cn/" + "a" * 245}, False),
+        ({"type": "view", "name": "看", "url": "http://a.cn/" + "页" * 122}, True),  # 12 + 244 bytes
+        ({"type": "view", "name": "看", "url": "http://a.cn/" + "页" * 122 + "a"}, False),
         ({"type": "view", "name": "看"}, False),
         (
             {"type": "view", "name": "看", "url": "http://a.cn/" + "a" * 1000},
@@ -312,3 +331,21 @@ def test_create_needs_post(simulator):
 def test_setting_the_live_menu_from_a_test(simulator):
     simulator.weibo_menu = {"button": [leaf("别处")]}
     assert show(simulator).json() == {"menu": {"button": [leaf("别处")]}}
+
+
+# Names built from what people type: ASCII, Chinese, other basic-plane text (Japanese, full-width
+# punctuation, accented letters: some of them 4 bytes in GB18030) and emoji outside the basic plane.
+_NAME_CHARS = st.one_of(
+    st.characters(min_codepoint=0x21, max_codepoint=0x7E),
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5),
+    st.sampled_from("。，！？“”～・あア한éßÀ€"),
+    st.characters(min_codepoint=0x1F300, max_codepoint=0x1FAFF),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(top=st.text(_NAME_CHARS, min_size=1, max_size=20), sub=st.text(_NAME_CHARS, min_size=1, max_size=44))
+def test_the_simulator_counts_names_as_the_editor_does(top, sub):
+    """Both sides, written separately from platforms.md, refuse exactly the same names."""
+    menu = {"button": [leaf(top), parent([leaf(sub)])]}
+    assert (check_weibo_menu(menu) is None) == get_platform("weibo").is_valid(parse_menu(menu))
