@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/<slug:slug>/pull/", pages.menu_pull, name="menu_pull"),
     path("accounts/<slug:slug>/live/delete/", pages.live_delete, name="live_delete"),
     path("accounts/<slug:slug>/history/", history.account_history, name="account_history"),
+    path("accounts/<slug:slug>/history/settle/", history.account_settle, name="account_settle"),
     path("history/<id:pk>/restore/", history.publication_restore, name="publication_restore"),
     path("history/<id:pk>/publish-again/", history.publication_republish, name="publication_republish"),
 ]

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import leases
 from accounts.models import Account
@@ -541,6 +542,30 @@ def delete_live_menu(account: Account, user, *, check_permission: bool = True) -
         finally:
             client.close()
     return Outcome(True, "ok", "", hint, publication, str(client.when_visible))
+
+
+def settle_interrupted(account: Account, user, *, check_permission: bool = True) -> Outcome:
+    """Read the live menu now and settle every pending or unknown publish and delete by it."""
+    if check_permission:
+        _require(can_publish(user, account), _("You may not change the live menu of this account."))
+    with _claimed(account, user) as claim:
+        if claim is None:
+            return _busy(account)
+        if not _has_interrupted(account):
+            return Outcome(True, "ok", "", _("Nothing is waiting to be checked."))
+        client = client_for(account)
+        try:
+            count = resolve_interrupted(account, _read_live(client))
+        except PlatformError as error:
+            return Outcome(False, error.code, error.message, error.hint)
+        finally:
+            client.close()
+    hint = ngettext(
+        "The live menu was read and %(count)d entry of the history settled by it.",
+        "The live menu was read and %(count)d entries of the history settled by it.",
+        count,
+    ) % {"count": count}
+    return Outcome(True, "ok", "", hint)
 
 
 def restore_publication(publication: Publication, user) -> Menu:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from menueditor import publishing
 from menueditor.models import Publication
 from menueditor.platforms import PlatformRules, get_platform
-from menueditor.tree import MenuParseError, MenuTree, parse_menu
+from menueditor.tree import MenuParseError, MenuTree
 from menueditor.views.pages import editor_url, reachable_account, report_outcome
 
 PER_PAGE = 50
@@ -62,10 +62,7 @@ def payload_tree(publication: Publication) -> MenuTree | None:
     if not publication.payload.strip():
         return None
     try:
-        if publication.action == Publication.Action.PULL:
-            # Pulls keep the platform's reply as it came; its own client reads that shape.
-            return publishing.CLIENTS[publication.account.platform].read_stored(publication.payload).tree
-        return parse_menu(publication.payload)
+        return publication.tree()
     except (MenuParseError, ValueError, KeyError, TypeError):
         return None
 
@@ -88,8 +85,22 @@ def account_history(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "may_edit": request.user.has_perm("menueditor.change_menu"),
         "may_publish": request.user.has_perm("menueditor.publish_menu"),
+        "unsettled": account.publications.filter(
+            outcome__in=[Publication.Outcome.PENDING, Publication.Outcome.UNKNOWN]
+        ).exists(),
     }
     return render(request, "menus/history.html", context)
+
+
+@login_required
+@require_POST
+def account_settle(request: HttpRequest, slug: str) -> HttpResponse:
+    """Read the live menu and settle the publishes and deletes whose answer never came."""
+    account = reachable_account(request, slug)
+    if not publishing.can_publish(request.user, account):
+        raise PermissionDenied
+    report_outcome(request, publishing.settle_interrupted(account, request.user))
+    return redirect("account_history", slug=account.slug)
 
 
 def reachable_publication(request: HttpRequest, pk: int) -> Publication:

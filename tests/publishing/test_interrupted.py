@@ -164,3 +164,41 @@ def test_a_trickling_platform_is_cut_off_at_the_deadline(simulator, wechat_menu,
     # It was the read before sending that got no answer: nothing was sent, so nothing is unknown.
     assert Publication.objects.first().outcome == "failure"
     assert len(simulator.requests_to(CREATE)) == 1
+
+
+def test_the_history_says_what_is_unsettled_and_a_publisher_checks_it_now(
+    simulator, wechat_menu, publisher, settings, client
+):
+    from django.urls import reverse
+
+    settings.PLATFORM_TIMEOUT = 0.5
+    simulator.add_fault(CREATE, delay=1.0)
+    assert publish_menu(wechat_menu, publisher).pending
+    wait_for(lambda: simulator.wechat_menu is not None)
+    settings.PLATFORM_TIMEOUT = 10
+    client.force_login(publisher)
+    history = reverse("account_history", args=[wechat_menu.account.slug])
+
+    page = client.get(history).content.decode()
+    assert "Outcome unknown" in page and "Check the live menu now" in page
+
+    page = client.post(reverse("account_settle", args=[wechat_menu.account.slug]), follow=True)
+    assert "1 entry of the history settled" in page.content.decode()
+    assert Publication.objects.get().outcome == "success"
+    assert "Check the live menu now" not in client.get(history).content.decode()
+
+
+def test_menu_settle_settles_every_account_waiting_and_says_so(simulator, wechat_menu, publisher):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    simulator.wechat_menu = wechat_menu.tree  # it went through; the answer was lost
+    Publication.objects.create(
+        account=wechat_menu.account, menu=wechat_menu, action="publish", outcome="pending",
+        payload=json.dumps(wechat_menu.tree, ensure_ascii=False), user=publisher,
+    )  # fmt: skip
+    out = StringIO()
+    call_command("menu_settle", stdout=out)
+    assert f"{wechat_menu.account.slug}: The live menu was read and 1 entry" in out.getvalue()
+    assert Publication.objects.get().outcome == "success"

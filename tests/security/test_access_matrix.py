@@ -31,6 +31,7 @@ APP = {
     "menu_pull": {"POST": ("edit", {302})},
     "live_delete": {"GET": ("publish", {200}), "POST": ("publish", {302})},
     "account_history": {"GET": ("reach", {200})},
+    "account_settle": {"POST": ("publish", {302})},
     "publication_restore": {"POST": ("edit", {302})},
     "publication_republish": {"GET": ("publish", {200}), "POST": ("publish", {302})},
     "menu_edit": {"GET": ("reach", {200})},
