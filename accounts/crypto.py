@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from menueditor.logredact import remember
+
 
 @cache
 def _fernet_for(keys: tuple[str, ...]) -> MultiFernet:
@@ -29,17 +31,20 @@ def fernet() -> MultiFernet:
 
 
 def encrypt(plaintext: str) -> str:
+    remember(plaintext)  # a secret this process holds is masked in every log line from now on
     return fernet().encrypt(plaintext.encode("utf-8")).decode("ascii")
 
 
 def decrypt(ciphertext: str) -> str:
     try:
-        return fernet().decrypt(ciphertext.encode("ascii")).decode("utf-8")
+        plaintext = fernet().decrypt(ciphertext.encode("ascii")).decode("utf-8")
     except InvalidToken as exc:
         raise ImproperlyConfigured(
             "A stored secret cannot be decrypted with any key in FIELD_ENCRYPTION_KEYS: "
             "keep the old key in the list after a rotation."
         ) from exc
+    remember(plaintext)
+    return plaintext
 
 
 def rotate(ciphertext: str) -> str:

@@ -208,9 +208,47 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env.bool("BEHIND_HTTPS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Every handler masks tokens and secrets (menueditor/logredact.py), so a record of any logger is
+# masked before it is written. Loggers that Django or gunicorn give handlers of their own get these
+# instead: "django" (console when DEBUG, mail_admins) and "py.warnings" write through the root's,
+# "django.server" (runserver's request lines) and "gunicorn.error" (in the workers; stderr, as
+# bin/run and the README's systemd setup have it) through masking copies of their own.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "menueditor.logredact.RedactingFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+        "gunicorn": {
+            "format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact"],
+        },
+        "gunicorn.error": {
+            "class": "logging.StreamHandler",
+            "formatter": "gunicorn",
+            "filters": ["redact"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django": {"level": "INFO"},
+        "py.warnings": {},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["gunicorn.error"], "propagate": False},
+        # django-axes says "login failed"/"successful login" at INFO for every attempt; its
+        # warnings (a new failure, a lockout) stay.
+        "axes": {"level": "WARNING"},
+    },
 }

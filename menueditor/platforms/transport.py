@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import re
 import socket
 import threading
 from typing import Any
@@ -22,31 +21,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from requests.adapters import HTTPAdapter
 
+from menueditor.logredact import redact
+
 logger = logging.getLogger("menueditor.platforms")
 
-# Query parameters that carry credentials: never logged, never stored.
-_SECRET_PARAM = re.compile(r"((?:access_token|secret|appsecret)=)[^&\s'\"]*", re.IGNORECASE)
-
-
-def redact(text: str) -> str:
-    """The text with every access_token= and secret= value replaced by ***."""
-    return _SECRET_PARAM.sub(r"\1***", text)
-
-
-class _RedactingFilter(logging.Filter):
-    """Rewrites a record so that no token or secret in a URL reaches any handler."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = redact(message)
-        if redacted != message:
-            record.msg, record.args = redacted, None
-        return True
-
-
-# urllib3 logs every request line, query string included, at DEBUG level.
-logging.getLogger("urllib3.connectionpool").addFilter(_RedactingFilter())
-logger.addFilter(_RedactingFilter())
+# Credentials never reach a log line: every handler of settings.LOGGING masks them
+# (menueditor/logredact.py), whichever logger wrote the line; urllib3's request lines included.
+# redact() masks the texts kept from a call (error messages, excerpts) the same way.
 
 
 class PlatformError(Exception):
