@@ -29,9 +29,7 @@ MASK = "***"
 # A credential's name: access_token and its kin, anything ending in "secret", a password; at the
 # start of a word, or after an URL-encoded & ? , or quote (a URL inside another URL's query).
 _START = r"(?:(?<![A-Za-z0-9_])|(?<=%26)|(?<=%3[Ff])|(?<=%2[Cc])|(?<=%22)|(?<=%27))"
-_KEY = _START + (
-    r"(?:(?:[A-Za-z0-9]+_)*(?:access_token|refresh_token|ticket)|[A-Za-z0-9_]*secret|password)"
-)
+_KEY = _START + r"(?:(?:[A-Za-z0-9]+_)*(?:access_token|refresh_token|ticket)|[A-Za-z0-9_]*secret|password)"
 # What joins a name to its value: = (also URL-encoded), or : with the quotes of JSON and reprs,
 # escaped quotes included (JSON inside a JSON string).
 _JOIN = r"""(?:\\*["'])?\s*(?:=|%3[Dd]|:)\s*(?:\\*["'])?"""
