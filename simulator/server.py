@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .exchange import RecordedRequest, Reply
+from .exchange import WECHAT_JSON, WEIBO_JSON, RecordedRequest, Reply
 from .wechat import WeChat, wechat_error
 from .weibo import Weibo, weibo_error
 
@@ -53,6 +53,9 @@ class Fault:
     not_json: bool = False
     times: int | None = 1  # None: every matching request until reset
     trickle: float | None = None  # the answer's body goes out one byte every `trickle` seconds
+    # A raw reply body (HTTP 200, or http_status), sent as it is: JSON no errcode int can express,
+    # such as {"errcode": 1e999}, {"errcode": "²"} or {"error_code": {"a": 1}}.
+    body: bytes | str | None = None
 
     def matches(self, path: str) -> bool:
         if self.path is not None and self.path.rstrip("/") != path.rstrip("/"):
@@ -61,6 +64,10 @@ class Fault:
 
     def reply(self, sim: Simulator, req: RecordedRequest) -> Reply | None:
         """The answer replacing the normal one, or None when the fault is only a delay."""
+        if self.body is not None:
+            body = self.body.encode("utf-8") if isinstance(self.body, str) else self.body
+            content_type = WEIBO_JSON if platform_of(req.path) == "weibo" else WECHAT_JSON
+            return Reply(self.http_status or 200, body, {"Content-Type": content_type})
         if self.http_status is not None:
             return Reply.html(self.http_status, _REASONS.get(self.http_status, "Error"))
         if self.not_json:
@@ -71,6 +78,13 @@ class Fault:
                 return weibo_error(sim, req.path, self.errcode, self.errmsg)
             return wechat_error(self.errcode, self.errmsg, client_ip=req.client_ip)
         return None
+
+
+def _fault_state(fault: Fault) -> dict[str, Any]:
+    state = asdict(fault)
+    if isinstance(fault.body, bytes):
+        state["body"] = fault.body.decode("utf-8", "replace")
+    return state
 
 
 _REASONS = {
@@ -195,17 +209,18 @@ class Simulator:
         times: int | None = 1,
         platform: str | None = None,
         trickle: float | None = None,
+        body: bytes | str | None = None,
     ) -> Fault:
         """The next `times` requests to `path` (any path of `platform`, or any at all) get this fault."""
         if platform not in (None, "wechat", "weibo"):
             raise ValueError(f"unknown platform {platform!r}")
-        if errcode is None and delay is None and http_status is None and not not_json and not trickle:
-            raise ValueError("a fault needs errcode, delay, http_status, not_json or trickle")
+        if all(v is None for v in (errcode, delay, http_status, body)) and not not_json and not trickle:
+            raise ValueError("a fault needs errcode, delay, http_status, not_json, trickle or body")
         if times is not None and times < 1:
             raise ValueError("times must be at least 1 (or None for every request)")
         if path is not None and not path.startswith("/"):
             path = "/" + path
-        fault = Fault(path, platform, errcode, errmsg, delay, http_status, not_json, times, trickle)
+        fault = Fault(path, platform, errcode, errmsg, delay, http_status, not_json, times, trickle, body)
         with self.lock:
             self._faults.append(fault)
         return fault
@@ -294,7 +309,7 @@ class Simulator:
             "weibo": {token: {"menu": account.menu} for token, account in self.weibo.accounts.items()},
             "token_fetches": self._token_fetches,
             "request_counts": dict(self._request_counts),
-            "faults": [asdict(f) for f in self._faults],
+            "faults": [_fault_state(f) for f in self._faults],
             "refusals": self.refusals[-20:],
             "requests": [
                 {"method": r.method, "path": r.path, "body": r.body.decode("utf-8", "replace")}

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from menueditor.tree import MenuTree, parse_menu
 
 from .base import ERROR, ButtonType, FieldSpec, PlatformRules, Problem, StoredToken, TokenStore, describe_path
+from .codes import read_code, shown_code, storable_text
 from .transport import PlatformError, deadline, logger, new_session, send, unknown_code_hint
 
 _KEY_HELP = _("Pushes an event carrying this key to your server.")
@@ -311,12 +312,21 @@ def wechat_hint(code: str, message: str, *, token_mode: str = "") -> str:
 
 
 def _error_from(data: dict[str, Any], token_mode: str = "") -> PlatformError | None:
-    """The error a WeChat reply carries, or None. Branch on errcode only: errmsg has a request id."""
-    errcode = data.get("errcode", 0)
-    code = str(errcode).strip()
-    if code in ("0", "", "None"):
+    """The error a WeChat reply carries, or None. Branch on errcode only: errmsg has a request id.
+
+    No errcode (or null) and 0 are success; any value that is not a plain integer (1e999, "²", a
+    float, an object) is an unknown code, never taken for success (platforms/codes.py).
+    """
+    errcode = data.get("errcode")
+    if errcode is None:
         return None
-    message = str(data.get("errmsg", ""))
+    code = read_code(errcode)
+    if code == "0":
+        return None
+    message = storable_text(data.get("errmsg", ""))
+    if code is None:
+        code = shown_code(errcode)
+        return PlatformError(code, message, unknown_code_hint(code, message))
     return PlatformError(code, message, wechat_hint(code, message, token_mode=token_mode))
 
 
@@ -536,7 +546,7 @@ class WeChatTokens:
             )
         try:
             expires_in = max(1, min(int(data.get("expires_in", 7200)), 7200))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: 1e999 is read as infinity
             expires_in = 7200
         logger.info("WeChat token fetched for account %s (%s mode)", self.account.slug, self.mode)
         return token, expires_in

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from menueditor.tree import MenuTree, parse_menu
 
 from .base import ButtonType, FieldSpec, PlatformRules
+from .codes import read_code, shown_code, storable_text
 from .transport import PlatformError, new_session, send, unknown_code_hint
 from .wechat import LiveMenu
 
@@ -109,16 +110,21 @@ def weibo_hint(code: str, message: str) -> str:
 
 
 def _error_from(data: dict[str, Any]) -> PlatformError | None:
-    """The error a Weibo reply carries, or None; error_code comes as a number or a string."""
+    """The error a Weibo reply carries, or None; error_code comes as a number or a string.
+
+    A value that is not a plain integer (1e999, "Infinity", "²", a float, an object) is an unknown
+    code (platforms/codes.py); a reply with an error but no code says "unknown".
+    """
     if "error_code" not in data and "error" not in data:
         return None
-    raw = data.get("error_code", "")
-    code = str(raw).strip()
-    try:
-        code = str(int(float(code)))
-    except ValueError:
-        code = code or "unknown"
-    message = str(data.get("error", ""))
+    raw = data.get("error_code")
+    message = storable_text(data.get("error", ""))
+    if raw is None or raw == "":
+        return PlatformError("unknown", message, unknown_code_hint("unknown", message))
+    code = read_code(raw)
+    if code is None:
+        code = shown_code(raw)
+        return PlatformError(code, message, unknown_code_hint(code, message))
     return PlatformError(code, message, weibo_hint(code, message))
 
 
