@@ -229,6 +229,20 @@ def test_the_title_has_its_limit_too(team):
     assert stored(menu) == before
 
 
+def test_a_title_with_nul_is_refused_beside_it_in_the_editor_and_the_admin(team):
+    client, account, menu = team
+    before = stored(menu)
+    response = client.post(reverse("menu_save", args=[menu.pk]), post_data(menu, GOOD, title="Spr\x00ing"))
+    assert response.status_code == 400
+    assert "Null characters are not allowed" in response.content.decode()
+    response = client.post(
+        reverse("admin:menueditor_menu_change", args=[menu.pk]),
+        {"account": account.pk, "title": "Spr\x00ing", "tree": json.dumps(GOOD)},
+    )
+    assert list(response.context["adminform"].form.errors) == ["title"]
+    assert stored(menu) == before
+
+
 def test_import_refuses_a_menu_past_the_limit(team):
     client, _account, menu = team
     before = stored(menu)
