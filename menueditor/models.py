@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from menueditor.platforms import get_platform
 from menueditor.tree import MenuTree, parse_menu
 
 
@@ -117,7 +118,5 @@ class Publication(models.Model):
         if self.action == self.Action.PUBLISH:
             return parse_menu(self.payload)
         if self.action == self.Action.PULL:
-            from menueditor.publishing import CLIENTS  # the platform's reader of its own replies
-
-            return CLIENTS[self.account.platform].read_stored(self.payload).tree
+            return get_platform(self.account.platform).read_stored(self.payload).tree
         return None

@@ -28,15 +28,11 @@ from accounts.tokens import AccountTokenStore
 from menueditor.diff import describe_changes, live_fingerprint, same_menu
 from menueditor.models import Menu, Publication
 from menueditor.platforms import get_platform
+from menueditor.platforms.base import LiveMenu
 from menueditor.platforms.transport import PlatformError, deadline
-from menueditor.platforms.wechat import LiveMenu, WeChatClient
-from menueditor.platforms.weibo import WeiboClient
 from menueditor.tree import Button, MenuParseError, MenuTree
 
 logger = logging.getLogger("menueditor.publishing")
-
-# One HTTP client class per platform; each lives in its platform's module.
-CLIENTS = {"wechat": WeChatClient, "weibo": WeiboClient}
 
 PUBLISH_PERMISSION = "menueditor.publish_menu"
 EDIT_PERMISSION = "menueditor.change_menu"
@@ -104,9 +100,8 @@ def _require(allowed: bool, message: str) -> None:
 
 
 def client_for(account: Account):
-    if account.platform == "wechat":
-        return WeChatClient(account, AccountTokenStore(account))
-    return CLIENTS[account.platform](account)
+    """The account's platform client, keeping its token in the account's token store."""
+    return get_platform(account.platform).client(account, AccountTokenStore(account))
 
 
 def _lease_seconds() -> float:

@@ -1,17 +1,31 @@
-"""The platforms a menu can be published to; one module each."""
+"""The platforms a menu can be published to: one package each under menueditor/platforms/.
+
+Each package exports PLATFORM, its rules object (types, fields, limits, counting, payload), which
+is also the registry's entry: its client(), read_stored() and account spec. Adding a platform is
+one package and one line in REGISTERED.
+"""
 
 from __future__ import annotations
 
-from .base import PlatformRules, Problem
-from .wechat import WECHAT
-from .weibo import WEIBO
+from importlib import import_module
 
-PLATFORMS: dict[str, PlatformRules] = {WECHAT.code: WECHAT, WEIBO.code: WEIBO}
+from .base import PlatformRules, Problem
+
+REGISTERED: tuple[str, ...] = ("wechat", "weibo")
+
+PLATFORMS: dict[str, PlatformRules] = {
+    code: import_module(f"{__name__}.{code}").PLATFORM for code in REGISTERED
+}
 
 
 def get_platform(code: str) -> PlatformRules:
-    """The rules object for 'wechat' or 'weibo'; KeyError for anything else."""
+    """The registered platform of that code; KeyError for anything else."""
     return PLATFORMS[code]
 
 
-__all__ = ["PLATFORMS", "PlatformRules", "Problem", "get_platform"]
+def platform_choices() -> list[tuple[str, str]]:
+    """(code, label) of every registered platform, for Account.platform and forms."""
+    return [(code, platform.label) for code, platform in PLATFORMS.items()]
+
+
+__all__ = ["PLATFORMS", "REGISTERED", "PlatformRules", "Problem", "get_platform", "platform_choices"]

@@ -193,6 +193,15 @@ class PlatformRules:
     byte_encoding: str = "utf-8"
     byte_note: Any = ""
 
+    # -- the registry's entry points, filled in by each platform package ------------------------
+    def client(self, account, token_store: TokenStore) -> PlatformClient:
+        """The platform's HTTP client for one account (its package's client.py)."""
+        raise NotImplementedError(f"{self.code} has no client")
+
+    def read_stored(self, raw: str) -> LiveMenu:
+        """Read back a live-menu reply this app stored in a Publication."""
+        raise NotImplementedError(f"{self.code} cannot read stored replies")
+
     # -- counting -------------------------------------------------------------------------------
     def byte_length(self, text: str) -> int:
         """Bytes of a name, key or address as the platform counts them (in `byte_encoding`)."""
@@ -518,3 +527,38 @@ class TokenStore(Protocol):
 
     def release_refresh(self, claim: object) -> None:
         """Give the refresh back (after saving the token, or after the fetch failed)."""
+
+
+# -- what a platform client hands back ---------------------------------------------------------------
+
+
+@dataclass
+class LiveMenu:
+    """The menu on the platform now: None when there is none; what could not be converted is listed."""
+
+    tree: MenuTree | None
+    raw: str = ""  # the reply body the menu came from (no token in it)
+    unconvertible: list[str] = field(default_factory=list)
+
+
+class PlatformClient(Protocol):
+    """One account's HTTP client (each package's client.py); failures raise PlatformError."""
+
+    published_hint: Any  # what to tell people after a publish, translatable
+    deleted_hint: Any
+    when_visible: Any  # when phones show a change
+
+    def publish(self, tree: MenuTree) -> tuple[str, str, str]:
+        """Send the menu: (the exact text sent, the platform's code, its message)."""
+
+    def read_live(self) -> LiveMenu:
+        """The live menu now."""
+
+    def delete(self) -> None:
+        """Remove the live menu."""
+
+    def check(self) -> str:
+        """Prove the credentials work; a line saying what was found."""
+
+    def close(self) -> None:
+        """Free the HTTP session."""

@@ -1,0 +1,62 @@
+"""Weibo fan service: button types, fields, limits, counting (GB18030 bytes) and payload.
+
+Source: ../shared/reference/platforms.md and Weibo's menu/create.json page
+(https://open.weibo.com/wiki/自定义菜单创建接口).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.utils.translation import gettext_lazy as _
+
+from ..base import ButtonType, FieldSpec, LiveMenu, PlatformRules
+
+
+class WeiboRules(PlatformRules):
+    code = "weibo"
+    label = _("Weibo")
+    max_buttons = 3
+    max_sub_buttons = 5
+    # "菜单标题，不超过16个字节，子菜单不超过40个字节"
+    name_limits = {1: 16, 2: 40}
+    # Weibo documents no display width; its client shows about as much as WeChat's.
+    display_widths = {1: 8, 2: 16}
+    # "sub_button ... 个数应为1~5个": an empty list is refused even on a leaf (platforms.md).
+    leaf_may_carry_empty_sub_button = False
+    # Weibo counts bytes as GBK/GB18030 does, not as UTF-8: ASCII 1, a Chinese character 2, an emoji
+    # or other character outside the basic plane 4. Its own example's "查询客服电话" is 12 of 16 bytes
+    # (18 in UTF-8), and menu/show.json's page answers with it, so Weibo accepted it (platforms.md).
+    byte_encoding = "gb18030"
+    byte_note = _("Weibo counts a Chinese character as 2 bytes (a letter or digit 1, an emoji 4).")
+    fields = {
+        "key": FieldSpec("key", _("Key"), 128, _("Sent to your server when the button is tapped.")),
+        "url": FieldSpec("url", _("Web address"), 256, _("The page the button opens.")),
+    }
+    button_types = {
+        t.code: t
+        for t in (
+            ButtonType(
+                "click",
+                _("Click (send key)"),
+                ("key",),
+                _("Pushes an event carrying this key to your server."),
+            ),
+            ButtonType("view", _("Open web page"), ("url",), _("Opens the web page in Weibo.")),
+        )
+    }
+
+    # -- the registry's entry points (the HTTP side is imported only when it is used) --------------
+    def client(self, account, token_store=None):
+        from .client import WeiboClient
+
+        return WeiboClient(account, token_store)
+
+    def read_stored(self, raw: str) -> LiveMenu:
+        from .live import read_show
+
+        data = json.loads(raw) if raw else {}
+        return read_show(data) if isinstance(data, dict) else LiveMenu(None, raw)
+
+
+WEIBO = WeiboRules()
