@@ -51,6 +51,7 @@ class Outcome:
     problems: list[str] = field(default_factory=list)  # "invalid": each problem with its position
     changes: list[str] = field(default_factory=list)  # "drift": how the live menu changed elsewhere
     fingerprint: str = ""  # "drift": the live menu now, for a confirmation against exactly that menu
+    publish_changes: list[str] = field(default_factory=list)  # "drift": what publishing now would change
     pending: bool = False  # the platform did not answer: recorded as unknown until it is checked
 
 
@@ -125,7 +126,7 @@ def _busy(account: Account) -> Outcome:
     holder = leases.current_holder(account.pk, leases.Purpose.LIVE_MENU)
     who = holder.name if holder and holder.name else _("the command line or a scheduled task")
     when = (
-        date_format(timezone.localtime(holder.started_at), "TIME_FORMAT")
+        timezone.localtime(holder.started_at).strftime("%H:%M")
         if holder and holder.started_at
         else _("a moment ago")
     )
@@ -279,9 +280,7 @@ def _changed_since_review(account: Account, client, live: LiveMenu, tree: MenuTr
     drifted, changes = _drift(account, client, live)
     if not drifted:
         changes = [_("the live menu was published again (from this app) after your review")]
-    changes += [
-        _("publishing now: %(change)s") % {"change": change} for change in describe_changes(live.tree, tree)
-    ]
+
     return Outcome(
         False,
         "drift",
@@ -292,6 +291,7 @@ def _changed_since_review(account: Account, client, live: LiveMenu, tree: MenuTr
         ),
         changes=changes,
         fingerprint=live_fingerprint(live.tree),
+        publish_changes=describe_changes(live.tree, tree),
     )
 
 
