@@ -7,12 +7,16 @@ generic checks here read only those tables, so templates and views ask the platf
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -192,6 +196,8 @@ class PlatformRules:
     # and in `fields`), and one line for the editor saying how that counts, or "" to say nothing.
     byte_encoding: str = "utf-8"
     byte_note: Any = ""
+    # The credentials an account of this platform holds (its package's account.py).
+    account: AccountSpec | None = None
 
     # -- the registry's entry points, filled in by each platform package ------------------------
     def client(self, account, token_store: TokenStore) -> PlatformClient:
@@ -562,3 +568,163 @@ class PlatformClient(Protocol):
 
     def close(self) -> None:
         """Free the HTTP session."""
+
+
+# -- the credentials an account of a platform holds ---------------------------------------------------
+
+# The Account fields any platform may use (a package's own migration may add more, e.g. WeCom's
+# agent_id): an identifier, two secrets, and how tokens are obtained. A platform leaves unused
+# identifiers and secrets empty; Account.api_base is everyone's and not listed in a spec.
+GENERIC_CREDENTIALS: tuple[str, ...] = ("app_id", "app_secret", "access_token")
+
+
+@dataclass(frozen=True)
+class CredentialField:
+    """One Account field a platform uses, in that platform's words.
+
+    - name: the Account model field it fills: "app_id" (an identifier), "app_secret" or
+      "access_token" (secrets), "token_mode" (a choice), or a field the platform's own
+      migration adds (WeCom's "agent_id").
+    - label, help: what the admin form and `account_add --help` call it (translatable).
+    - secret: write-only. The admin offers set / replace / clear and never shows the value back;
+      account_add reads it from stdin or --secret-env only, so a secret has no `flag`.
+    - required: always needed. required_when=("token_mode", ("stable", "classic")): needed only
+      while that other field holds one of those values.
+    - missing: the message beside the field when a needed value is empty (say where to find it).
+    - pattern, invalid: a regular expression the whole value must match (after normalize; a number
+      is matched as its digits, e.g. r"[1-9][0-9]*" for a positive integer) and the message when
+      it does not.
+    - normalize: applied to a text value before it is checked and saved (it is stripped anyway).
+    - choices, default: the only values allowed, as (value, label) pairs, and the value taken
+      when none is given.
+    - flag: the account_add option that sets it, e.g. "--app-id"; the same flag on two
+      platforms must fill the same field.
+    """
+
+    name: str
+    label: Any
+    help: Any = ""
+    secret: bool = False
+    required: bool = False
+    required_when: tuple[str, tuple[str, ...]] | None = None
+    missing: Any = ""
+    pattern: str = ""
+    invalid: Any = ""
+    normalize: Callable[[str], str] | None = None
+    choices: tuple[tuple[str, Any], ...] = ()
+    default: str = ""
+    flag: str = ""
+
+    def __post_init__(self) -> None:
+        if self.secret and self.flag:
+            raise ValueError(f"{self.name}: a secret never comes from the command line (no flag)")
+
+    def needed(self, account: Any) -> bool:
+        """Whether this account must have a value here (always, or because of another field)."""
+        if self.required:
+            return True
+        if self.required_when is None:
+            return False
+        other, values = self.required_when
+        return getattr(account, other, None) in values
+
+
+@dataclass(frozen=True)
+class Fieldset:
+    """A group of credential fields on the admin form: a title, field names, one line of help."""
+
+    title: Any
+    fields: tuple[str, ...]
+    description: Any = ""
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    """What an account of one platform holds, how it is checked and where it connects.
+
+    - label: what the platform's accounts are called, e.g. "WeChat Official Account" (the
+      choices of Account.platform).
+    - fields: the CredentialFields it uses, in form order; other generic credentials stay empty.
+    - fieldsets: how the admin groups them; every field appears in exactly one.
+    - api_base_setting, default_api_base: the setting that moves the platform's host for every
+      account (read when used: the Django setting, else the environment variable of that name)
+      and the platform's own host when neither is set.
+    """
+
+    label: Any
+    fields: tuple[CredentialField, ...]
+    fieldsets: tuple[Fieldset, ...]
+    api_base_setting: str
+    default_api_base: str
+
+    def __post_init__(self) -> None:
+        grouped = [name for fieldset in self.fieldsets for name in fieldset.fields]
+        if sorted(grouped) != sorted(self.names):
+            raise ValueError(f"fieldsets {grouped} must hold each of {self.names} once")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def secrets(self) -> tuple[CredentialField, ...]:
+        return tuple(f for f in self.fields if f.secret)
+
+    def field(self, name: str) -> CredentialField | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def api_base(self) -> str:
+        """The host every account of this platform uses unless it names its own (no trailing /)."""
+        name = self.api_base_setting
+        value = getattr(settings, name, None) or os.environ.get(name) or self.default_api_base
+        return value.rstrip("/")
+
+    def normalize(self, account: Any) -> None:
+        """Strip text values, apply each field's normalize, put in defaults for empty choices."""
+        for f in self.fields:
+            value = getattr(account, f.name, None)
+            if not isinstance(value, str):
+                continue
+            value = value.strip()
+            if f.normalize is not None:
+                value = f.normalize(value)
+            if f.choices and not value:
+                value = f.default
+            setattr(account, f.name, value)
+
+    def validate(self, account: Any) -> dict[str, ValidationError]:
+        """Normalize the account's credentials and say what is wrong, keyed by the field to fix."""
+        self.normalize(account)
+        errors: dict[str, ValidationError] = {}
+        for f in self.fields:
+            value = getattr(account, f.name, None)
+            if value is None or value == "":
+                if f.needed(account):
+                    errors[f.name] = ValidationError(
+                        f.missing or _("%(field)s is required.") % {"field": f.label}, code="missing"
+                    )
+            elif f.choices and value not in {code for code, _label in f.choices}:
+                errors[f.name] = ValidationError(
+                    _("Choose one of: %(choices)s.")
+                    % {"choices": ", ".join(str(label) for _code, label in f.choices)},
+                    code="invalid_choice",
+                )
+            elif f.pattern and not re.fullmatch(f.pattern, str(value)):
+                errors[f.name] = ValidationError(f.invalid, code="invalid")
+        for name in GENERIC_CREDENTIALS:
+            if name not in self.names and getattr(account, name, ""):
+                errors[name] = ValidationError(
+                    _("%(platform)s accounts have no %(field)s; leave it empty.")
+                    % {"platform": self.label, "field": account._meta.get_field(name).verbose_name},
+                    code="not_used",
+                )
+        return errors
+
+    def is_complete(self, account: Any) -> bool:
+        """Whether every credential this account needs is there (not whether it works)."""
+        return all(getattr(account, f.name, None) not in (None, "") for f in self.fields if f.needed(account))
+
+    def secret_for(self, account: Any) -> CredentialField | None:
+        """The secret this account needs, given its other fields (the one account_add reads)."""
+        needed = [f for f in self.secrets if f.needed(account)]
+        return (needed or list(self.secrets) or [None])[0]

@@ -22,6 +22,7 @@ from ..base import (
     Problem,
     TokenStore,
 )
+from .account import ACCOUNT
 
 _KEY_HELP = _("Pushes an event carrying this key to your server.")
 _CLIENT_NOTE = _("Needs WeChat 5.4 or later; older clients do nothing.")
@@ -34,6 +35,7 @@ _MINIPROGRAM_APPID = re.compile(r"wx[0-9a-f]{16}")
 class WeChatRules(PlatformRules):
     code = "wechat"
     label = _("WeChat")
+    account = ACCOUNT
     max_buttons = 3
     max_sub_buttons = 5
     # The current page's limits: 16 bytes top level, 60 bytes sub level (older pages said 40).

@@ -11,11 +11,13 @@ import json
 from django.utils.translation import gettext_lazy as _
 
 from ..base import ButtonType, FieldSpec, LiveMenu, PlatformRules
+from .account import ACCOUNT
 
 
 class WeiboRules(PlatformRules):
     code = "weibo"
     label = _("Weibo")
+    account = ACCOUNT
     max_buttons = 3
     max_sub_buttons = 5
     # "菜单标题，不超过16个字节，子菜单不超过40个字节"
