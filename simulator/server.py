@@ -1,8 +1,9 @@
-"""The simulator's HTTP server, its shared state, the request log and the faults tests ask for.
+"""The simulator's HTTP server, the request log and the faults tests ask for.
 
-One ThreadingHTTPServer serves both platforms: WeChat under /cgi-bin/, Weibo under /2/, and a small
-control API under /_sim/ for the demo. All state sits behind one lock; only a fault's delay is
-waited out without it.
+One ThreadingHTTPServer serves every platform side in PLATFORM_SIDES, each under its own path prefix
+(WeChat under /cgi-bin/, Weibo under /2/), and a small control API under /_sim/ for the demo. The
+sides share state.SharedState, never this module. All state sits behind one lock; only a fault's
+delay is waited out without it.
 """
 
 from __future__ import annotations
@@ -11,33 +12,34 @@ import copy
 import json
 import sys
 import threading
-import time
 import traceback
 from dataclasses import asdict, dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .exchange import WECHAT_JSON, WEIBO_JSON, RecordedRequest, Reply
-from .wechat import WeChat, wechat_error
-from .weibo import Weibo, weibo_error
+from .exchange import RecordedRequest, Reply
+from .state import PlatformSide, SharedState
+from .wechat import DEFAULT_APPID, DEFAULT_SECRET, WeChat
+from .weibo import DEFAULT_WEIBO_TOKEN, Weibo
 
-DEFAULT_APPID = "wx0123456789abcdef"
-DEFAULT_SECRET = "demo-app-secret"
-DEFAULT_WEIBO_TOKEN = "demo-weibo-token"
-# The mini program of the WeChat page's own example (menu/create, 5.1) is linked by default.
-DEFAULT_LINKED_MINIPROGRAMS = frozenset({"wx286b93c14bbf93aa"})
+# The platforms served, one line each: a side names itself and the path prefix it answers under.
+PLATFORM_SIDES: tuple[type[PlatformSide], ...] = (
+    WeChat,
+    Weibo,
+)
 
-WECHAT_PREFIX = "/cgi-bin/"
-WEIBO_PREFIX = "/2/"
-
-
-def platform_of(path: str) -> str | None:
-    if path.startswith(WECHAT_PREFIX):
-        return "wechat"
-    if path.startswith(WEIBO_PREFIX):
-        return "weibo"
-    return None
+# The default credentials stay importable from here, where tests and the demo look for them.
+__all__ = [
+    "DEFAULT_APPID",
+    "DEFAULT_SECRET",
+    "DEFAULT_WEIBO_TOKEN",
+    "PLATFORM_SIDES",
+    "Fault",
+    "RecordedRequest",
+    "Simulator",
+    "start_simulator",
+]
 
 
 @dataclass
@@ -57,26 +59,23 @@ class Fault:
     # such as {"errcode": 1e999}, {"errcode": "²"} or {"error_code": {"a": 1}}.
     body: bytes | str | None = None
 
-    def matches(self, path: str) -> bool:
+    def matches(self, path: str, side: PlatformSide) -> bool:
         if self.path is not None and self.path.rstrip("/") != path.rstrip("/"):
             return False
-        return self.platform is None or self.platform == platform_of(path)
+        return self.platform is None or self.platform == side.name
 
-    def reply(self, sim: Simulator, req: RecordedRequest) -> Reply | None:
+    def reply(self, side: PlatformSide, req: RecordedRequest) -> Reply | None:
         """The answer replacing the normal one, or None when the fault is only a delay."""
         if self.body is not None:
             body = self.body.encode("utf-8") if isinstance(self.body, str) else self.body
-            content_type = WEIBO_JSON if platform_of(req.path) == "weibo" else WECHAT_JSON
-            return Reply(self.http_status or 200, body, {"Content-Type": content_type})
+            return Reply(self.http_status or 200, body, {"Content-Type": side.content_type})
         if self.http_status is not None:
             return Reply.html(self.http_status, _REASONS.get(self.http_status, "Error"))
         if self.not_json:
             # A reply cut short, still labelled JSON: clients must not trust the content type.
             return Reply(200, b'{"errcode":0,"errmsg":"o', {"Content-Type": "application/json"})
         if self.errcode is not None:
-            if platform_of(req.path) == "weibo":
-                return weibo_error(sim, req.path, self.errcode, self.errmsg)
-            return wechat_error(self.errcode, self.errmsg, client_ip=req.client_ip)
+            return side.fault_reply(req, self.errcode, self.errmsg)
         return None
 
 
@@ -98,13 +97,16 @@ _REASONS = {
 }
 
 
-class Simulator:
-    """Both platforms' state, the request log and the faults; see the module docs of wechat/weibo."""
+class Simulator(SharedState):
+    """Every platform side, the request log and the faults; see the module docs of each side."""
 
     def __init__(self) -> None:
-        self.lock = threading.RLock()
-        self.wechat = WeChat(self)
-        self.weibo = Weibo(self)
+        super().__init__()
+        self.sides: dict[str, PlatformSide] = {side.name: side(self) for side in PLATFORM_SIDES}
+        # The longest prefix first, so that a prefix inside another's still finds its own side.
+        self._by_prefix = sorted(self.sides.values(), key=lambda side: len(side.prefix), reverse=True)
+        self.wechat: WeChat = self.sides["wechat"]
+        self.weibo: Weibo = self.sides["weibo"]
         self.url = ""
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -121,27 +123,12 @@ class Simulator:
             self._wake = threading.Event()
             self._requests: list[RecordedRequest] = []
             self._faults: list[Fault] = []
-            self._token_fetches = 0
             # Requests per path since the reset: the state's request list keeps only the last 50.
             self._request_counts: dict[str, int] = {}
-            self.refusals: list[dict[str, Any]] = []
             self.internal_errors: list[str] = []  # tracebacks of the simulator's own bugs
-            self.clock_offset = 0.0
-            # Settings a test may change; back to these defaults on every reset.
-            self.token_lifetime = 7200
-            self.create_quota = 1000
-            self.token_quota = 2000
-            self.force_refresh_quota = 20
-            self.linked_miniprograms: set[str] = set(DEFAULT_LINKED_MINIPROGRAMS)
-            self.disallowed_types: set[str] = set()
-            self.users: dict[str, Any] = {}
-            self.ip_whitelist: list[str] | None = None
-            self.weibo_string_codes = False
-            self.weibo_error_status = 400
-            self.wechat.reset()
-            self.weibo.reset()
-            self.wechat.add_app(DEFAULT_APPID, DEFAULT_SECRET)
-            self.weibo.add_token(DEFAULT_WEIBO_TOKEN)
+            self.reset_shared()
+            for side in self.sides.values():
+                side.reset()
 
     def stop(self) -> None:
         with self.lock:
@@ -178,19 +165,16 @@ class Simulator:
             self.wechat.set_console_menu(appid, selfmenu_info)
 
     def expire_tokens(self) -> None:
-        """Every token issued so far now answers 42001 (WeChat) or 21327 (Weibo)."""
+        """Every token issued so far now answers the expired-token code (WeChat 42001, Weibo 21327)."""
         with self.lock:
-            self.wechat.expire_tokens()
-            self.weibo.expire_tokens()
+            for side in self.sides.values():
+                side.expire_tokens()
 
     def invalidate_tokens(self) -> None:
-        """Every token issued so far now answers 40001 (WeChat) or 21332 (Weibo)."""
+        """Every token issued so far now answers the invalid-token code (WeChat 40001, Weibo 21332)."""
         with self.lock:
-            self.wechat.invalidate_tokens()
-            self.weibo.invalidate_tokens()
-
-    def now(self) -> float:
-        return time.time() + self.clock_offset
+            for side in self.sides.values():
+                side.invalidate_tokens()
 
     def advance(self, seconds: float) -> None:
         """Move the simulator's clock forward (token lifetimes, overlaps, rate limits, quotas)."""
@@ -212,7 +196,7 @@ class Simulator:
         body: bytes | str | None = None,
     ) -> Fault:
         """The next `times` requests to `path` (any path of `platform`, or any at all) get this fault."""
-        if platform not in (None, "wechat", "weibo"):
+        if platform is not None and platform not in self.sides:
             raise ValueError(f"unknown platform {platform!r}")
         if all(v is None for v in (errcode, delay, http_status, body)) and not not_json and not trickle:
             raise ValueError("a fault needs errcode, delay, http_status, not_json, trickle or body")
@@ -235,18 +219,6 @@ class Simulator:
 
     def requests_to(self, path: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.path == path]
-
-    @property
-    def token_fetches(self) -> int:
-        """How many stable_token and token calls answered with a token."""
-        with self.lock:
-            return self._token_fetches
-
-    def count_token_fetch(self) -> None:
-        self._token_fetches += 1
-
-    def note_refusal(self, path: str, code: int, detail: str) -> None:
-        self.refusals.append({"path": path, "code": code, "detail": detail})
 
     def note_internal_error(self, text: str) -> None:
         with self.lock:
@@ -297,16 +269,7 @@ class Simulator:
     def _state(self) -> dict[str, Any]:
         return {
             "url": self.url,
-            "wechat": {
-                appid: {
-                    "menu": app.menu,
-                    "menuid": app.menuid,
-                    "conditionalmenu": app.conditional,
-                    "console_menu": app.console_menu,
-                }
-                for appid, app in self.wechat.apps.items()
-            },
-            "weibo": {token: {"menu": account.menu} for token, account in self.weibo.accounts.items()},
+            **{name: side.state() for name, side in self.sides.items()},
             "token_fetches": self._token_fetches,
             "request_counts": dict(self._request_counts),
             "faults": [_fault_state(f) for f in self._faults],
@@ -325,31 +288,35 @@ class Simulator:
         query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         if path.startswith("/_sim/"):
             return self._control(method, path, body)
-        platform = platform_of(path)
-        if platform is None:
+        side = self.side_for(path)
+        if side is None:
             return Reply.html(404, "Not Found")
         req = RecordedRequest(method, path, query, headers, body, client_ip)
         with self.lock:
             self._requests.append(req)
             self._request_counts[path] = self._request_counts.get(path, 0) + 1
-            fault = self._take_fault(path)
+            fault = self._take_fault(path, side)
             wake = self._wake
         if fault is not None:
             if fault.delay and wake.wait(fault.delay):
                 # A reset ended the wait: this request belongs to a finished test; leave the new state alone.
                 return Reply.html(503, _REASONS[503])
-            reply = fault.reply(self, req)
+            reply = fault.reply(side, req)
             if reply is not None:
                 return reply
         with self.lock:
-            reply = self.wechat.handle(req) if platform == "wechat" else self.weibo.handle(req)
+            reply = side.handle(req)
         if fault is not None and fault.trickle:
             reply.trickle = fault.trickle
         return reply
 
-    def _take_fault(self, path: str) -> Fault | None:
+    def side_for(self, path: str) -> PlatformSide | None:
+        """The platform side whose prefix the path starts with, or None."""
+        return next((side for side in self._by_prefix if path.startswith(side.prefix)), None)
+
+    def _take_fault(self, path: str, side: PlatformSide) -> Fault | None:
         for fault in self._faults:
-            if fault.matches(path):
+            if fault.matches(path, side):
                 if fault.times is not None:
                     fault.times -= 1
                     if fault.times <= 0:

@@ -13,9 +13,9 @@ import secrets
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .exchange import RecordedRequest, Reply
+from .exchange import WECHAT_JSON, RecordedRequest, Reply
 from .rules import (
     Refusal,
     check_wechat_conditional_domains,
@@ -23,9 +23,10 @@ from .rules import (
     check_wechat_menu,
     has_unicode_escape,
 )
+from .state import SharedState
 
-if TYPE_CHECKING:
-    from .server import Simulator
+DEFAULT_APPID = "wx0123456789abcdef"
+DEFAULT_SECRET = "demo-app-secret"
 
 # The texts WeChat sends with each code (a " rid: ..." suffix is added to every one).
 ERRMSG: dict[int, str] = {
@@ -141,7 +142,11 @@ class WeChatApp:
 
 
 class WeChat:
-    def __init__(self, sim: Simulator) -> None:
+    name = "wechat"
+    prefix = "/cgi-bin/"
+    content_type = WECHAT_JSON
+
+    def __init__(self, sim: SharedState) -> None:
         self.sim = sim
         self.apps: dict[str, WeChatApp] = {}
         self.tokens: dict[str, IssuedToken] = {}
@@ -152,6 +157,18 @@ class WeChat:
         self.apps = {}
         self.tokens = {}
         self._next_menuid = 401_000_000
+        self.add_app(DEFAULT_APPID, DEFAULT_SECRET)
+
+    def state(self) -> dict[str, Any]:
+        return {
+            appid: {
+                "menu": app.menu,
+                "menuid": app.menuid,
+                "conditionalmenu": app.conditional,
+                "console_menu": app.console_menu,
+            }
+            for appid, app in self.apps.items()
+        }
 
     # --- set-up used by the Simulator -----------------------------------------------------------
 
@@ -222,6 +239,9 @@ class WeChat:
         if method == "POST" and req.method != "POST":
             return self.error(req, 43002)
         return handler(req)
+
+    def fault_reply(self, req: RecordedRequest, code: int, errmsg: str | None) -> Reply:
+        return wechat_error(code, errmsg, client_ip=req.client_ip)
 
     def error(self, req: RecordedRequest, code: int, errmsg: str | None = None) -> Reply:
         return wechat_error(

@@ -10,14 +10,14 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs
 
 from .exchange import WEIBO_JSON, RecordedRequest, Reply
 from .rules import check_weibo_menu
+from .state import SharedState
 
-if TYPE_CHECKING:
-    from .server import Simulator
+DEFAULT_WEIBO_TOKEN = "demo-weibo-token"
 
 ERROR_TEXT: dict[int, str] = {
     10001: "system error!",
@@ -52,7 +52,7 @@ class WeiboAccount:
     revoked: bool = False
 
 
-def weibo_error(sim: Simulator, path: str, code: int, error: str | None = None) -> Reply:
+def weibo_error(sim: SharedState, path: str, code: int, error: str | None = None) -> Reply:
     body = {
         "request": path,
         "error_code": str(code) if sim.weibo_string_codes else code,
@@ -62,12 +62,24 @@ def weibo_error(sim: Simulator, path: str, code: int, error: str | None = None) 
 
 
 class Weibo:
-    def __init__(self, sim: Simulator) -> None:
+    name = "weibo"
+    prefix = "/2/"
+    content_type = WEIBO_JSON
+
+    def __init__(self, sim: SharedState) -> None:
         self.sim = sim
         self.accounts: dict[str, WeiboAccount] = {}
+        self.reset()
 
     def reset(self) -> None:
         self.accounts = {}
+        self.add_token(DEFAULT_WEIBO_TOKEN)
+
+    def state(self) -> dict[str, Any]:
+        return {token: {"menu": account.menu} for token, account in self.accounts.items()}
+
+    def fault_reply(self, req: RecordedRequest, code: int, errmsg: str | None) -> Reply:
+        return weibo_error(self.sim, req.path, code, errmsg)
 
     def add_token(self, token: str) -> WeiboAccount:
         account = self.accounts.get(token)
