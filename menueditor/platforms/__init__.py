@@ -11,7 +11,7 @@ from importlib import import_module
 
 from .base import PlatformRules, Problem
 
-REGISTERED: tuple[str, ...] = ("wechat", "weibo")
+REGISTERED: tuple[str, ...] = ("wechat", "weibo", "wecom")
 
 PLATFORMS: dict[str, PlatformRules] = {
     code: import_module(f"{__name__}.{code}").PLATFORM for code in REGISTERED
