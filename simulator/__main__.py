@@ -1,4 +1,4 @@
-"""`python -m simulator --host 127.0.0.1 --port 8900`: serve both platforms until interrupted."""
+"""`python -m simulator --host 127.0.0.1 --port 8900`: serve every platform until interrupted."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 import threading
 
 from .server import DEFAULT_APPID, DEFAULT_SECRET, DEFAULT_WEIBO_TOKEN, start_simulator
+from .wecom import DEFAULT_AGENTID, DEFAULT_CORPID, DEFAULT_CORPSECRET
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Platform simulator listening on {sim.url}", flush=True)
     print(f"  WeChat AppID {DEFAULT_APPID}, AppSecret {DEFAULT_SECRET}", flush=True)
     print(f"  Weibo access token {DEFAULT_WEIBO_TOKEN}", flush=True)
+    print(
+        f"  WeCom (API base {sim.url}/wecom) corp ID {DEFAULT_CORPID}, agent ID {DEFAULT_AGENTID}, "
+        f"secret {DEFAULT_CORPSECRET}",
+        flush=True,
+    )
     print(f"  state: {sim.url}/_sim/state   (Ctrl+C to stop)", flush=True)
     try:
         threading.Event().wait()

@@ -1,9 +1,9 @@
 """The simulator's HTTP server, the request log and the faults tests ask for.
 
 One ThreadingHTTPServer serves every platform side in PLATFORM_SIDES, each under its own path prefix
-(WeChat under /cgi-bin/, Weibo under /2/), and a small control API under /_sim/ for the demo. The
-sides share state.SharedState, never this module. All state sits behind one lock; only a fault's
-delay is waited out without it.
+(WeChat under /cgi-bin/, Weibo under /2/, WeCom under /wecom/cgi-bin/), and a small control API under
+/_sim/ for the demo. The sides share state.SharedState, never this module. All state sits behind one
+lock; only a fault's delay is waited out without it.
 """
 
 from __future__ import annotations
@@ -21,12 +21,14 @@ from urllib.parse import parse_qs, urlsplit
 from .exchange import RecordedRequest, Reply
 from .state import PlatformSide, SharedState
 from .wechat import DEFAULT_APPID, DEFAULT_SECRET, WeChat
+from .wecom import WeCom
 from .weibo import DEFAULT_WEIBO_TOKEN, Weibo
 
 # The platforms served, one line each: a side names itself and the path prefix it answers under.
 PLATFORM_SIDES: tuple[type[PlatformSide], ...] = (
     WeChat,
     Weibo,
+    WeCom,
 )
 
 # The default credentials stay importable from here, where tests and the demo look for them.
