@@ -7,7 +7,6 @@ them refreshes at a time (a lease, not a row lock).
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -18,12 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from menueditor.tree import MenuTree
 
-from ..base import (
-    LiveMenu,
-    StoredToken,
-    TokenStore,
-)
-from ..transport import PlatformError, deadline, logger, new_session, send, unknown_code_hint
+from ..base import LiveMenu, TokenStore
+from ..token_refresh import obtain_token
+from ..transport import PlatformError, logger, new_session, send, unknown_code_hint
 from .hints import TOKEN_ERRORS, TOKEN_MARGIN_SECONDS, WHEN_VISIBLE, _error_from
 from .live import convert_selfmenu_info, read_menu_get
 from .rules import WECHAT
@@ -72,45 +68,15 @@ class WeChatTokens:
             )
         return self.account.access_token
 
-    def _fresh(self, stored: StoredToken | None, rejected: str | None, since) -> bool:
-        if stored is None or stored.expires_at <= timezone.now() or stored.token == rejected:
-            return False
-        return since is None or stored.fetched_at >= since
-
     def _obtain(self, *, rejected: str | None, always: bool = False) -> str:
-        """Single-flight: claim the refresh, or wait for the worker that holds it and take its token.
+        """Single-flight (platforms/token_refresh.py): one worker fetches, the others take its token.
 
-        No transaction or row lock is held while WeChat answers; the claim is a lease that expires.
+        One fetch, never force_refresh: forcing kills the token of every other system on this AppID
+        and is limited to 20 a day. A refusal is reported with its hint.
         """
-        started = timezone.now()
-        since = started if always else None
-        give_up = time.monotonic() + 2 * deadline() + 1
-        while True:
-            if self._fresh(self.store.load(), rejected, since):
-                return self.store.load().token
-            claim = self.store.claim_refresh(deadline() + 5)
-            if claim is not None:
-                try:
-                    stored = self.store.load()
-                    if self._fresh(stored, rejected, since):
-                        return stored.token  # the previous holder stored it just before we claimed
-                    # One fetch, never force_refresh: forcing kills the token of every other system on
-                    # this AppID and is limited to 20 a day. A refusal is reported with its hint.
-                    token, expires_in = self._fetch()
-                    lifetime = expires_in - min(TOKEN_MARGIN_SECONDS, expires_in // 2)
-                    return self.store.save(token, lifetime).token
-                finally:
-                    self.store.release_refresh(claim)
-            if time.monotonic() > give_up:
-                raise PlatformError(
-                    "token_busy",
-                    "another worker's token refresh did not finish",
-                    gettext(
-                        "Another request of this account is fetching an access token and has not "
-                        "finished. Try again in a moment."
-                    ),
-                )
-            time.sleep(0.05)
+        return obtain_token(
+            self.store, self._fetch, margin_seconds=TOKEN_MARGIN_SECONDS, rejected=rejected, always=always
+        )
 
     def _fetch(self) -> tuple[str, int]:
         if not self.account.app_id or not self.account.app_secret:
