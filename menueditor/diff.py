@@ -8,39 +8,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
 
 from django.utils.translation import gettext as _
 
 from menueditor.platforms.base import describe_path
-from menueditor.tree import FIELD_NAMES, Button, MenuTree
+from menueditor.tree import Button, MenuTree
 
 
-def _comparable_button(button: Button) -> dict[str, Any]:
-    if button.is_parent:
-        return {"name": button.name, "sub_button": [_comparable_button(c) for c in button.children or []]}
-    # menu/get adds "sub_button": [] to every leaf; an empty list on a leaf means nothing.
-    return {
-        "name": button.name,
-        "type": button.type,
-        "values": {k: v for k, v in button.values.items() if v != ""},
-    }
-
-
-def comparable(tree: MenuTree | None) -> list[dict[str, Any]]:
-    """The menu as followers experience it, free of how a platform happened to write it back."""
-    if tree is None:
-        return []
-    return [_comparable_button(b) for b in tree.buttons]
+def _canonical(tree: MenuTree | None) -> MenuTree:
+    # No menu and a menu without buttons look the same to followers.
+    return MenuTree() if tree is None else tree.canonical()
 
 
 def same_menu(a: MenuTree | None, b: MenuTree | None) -> bool:
-    return comparable(a) == comparable(b)
+    """Whether followers would see the same menu, however each was written."""
+    return _canonical(a) == _canonical(b)
 
 
 def live_fingerprint(tree: MenuTree | None) -> str:
     """A short hex digest of a live menu as followers see it: equal menus, equal fingerprints."""
-    text = json.dumps(comparable(tree), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(_canonical(tree).to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -55,7 +42,7 @@ def _describe_button(before: Button | None, after: Button | None, path: tuple[in
         return [_("%(button)s added") % {"button": _label(path, after)}]
     if after is None:
         return [_("%(button)s removed") % {"button": _label(path, before)}]
-    if _comparable_button(before) == _comparable_button(after):
+    if before.canonical() == after.canonical():
         return []
     changes: list[str] = []
     where = describe_path(path)
@@ -93,7 +80,7 @@ def _describe_button(before: Button | None, after: Button | None, path: tuple[in
             _("%(button)s: type changed from “%(old)s” to “%(new)s”")
             % {"button": label, "old": before.type or "-", "new": after.type or "-"}
         )
-    for name in FIELD_NAMES:
+    for name in dict.fromkeys([*before.values, *after.values]):
         old_value, new_value = before.value(name), after.value(name)
         if old_value != new_value:
             if not new_value:

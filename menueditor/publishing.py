@@ -30,7 +30,7 @@ from menueditor.models import Menu, Publication
 from menueditor.platforms import get_platform
 from menueditor.platforms.base import LiveMenu
 from menueditor.platforms.transport import PlatformError, deadline
-from menueditor.tree import Button, MenuParseError, MenuTree
+from menueditor.tree import MenuParseError, MenuTree
 
 logger = logging.getLogger("menueditor.publishing")
 
@@ -135,17 +135,6 @@ def _busy(account: Account) -> Outcome:
         "sent. Wait until it has finished, then review again."
     ) % {"who": who, "when": when}
     return Outcome(False, "busy", "", hint)
-
-
-def _storable(tree: MenuTree) -> MenuTree:
-    """The tree without the empty sub_button lists menu/get adds to leaves (Weibo refuses them)."""
-
-    def clean(button: Button) -> Button:
-        if button.is_parent:
-            return Button(button.name, "", {}, [clean(c) for c in button.children or []])
-        return Button(button.name, button.type, dict(button.values), None)
-
-    return MenuTree([clean(b) for b in tree.buttons])
 
 
 def _unreadable(exc: Exception) -> PlatformError:
@@ -488,7 +477,7 @@ def _record_pull(account: Account, user, live: LiveMenu) -> PullResult:
     menu = Menu.objects.create(
         account=account,
         title=_("Live menu pulled %(when)s") % {"when": stamp},
-        tree=_storable(live.tree).to_json(),
+        tree=live.tree.canonical().to_json(),
         updated_by=user if user is not None and user.is_authenticated else None,
     )
     if live.unconvertible:
@@ -578,7 +567,7 @@ def restore_publication(publication: Publication, user) -> Menu:
         account=account,
         title=_("Restored: %(action)s of %(when)s")
         % {"action": publication.get_action_display(), "when": stamp},
-        tree=_storable(tree).to_json(),
+        tree=tree.canonical().to_json(),
         updated_by=user,
     )
 

@@ -1,10 +1,11 @@
 """The menu as one platform-neutral value, with one parser from platform JSON and one writer to it.
 
 Shape: up to a few top-level buttons, each a leaf (a type and that type's fields) or a parent of
-leaves. Counting, byte limits and which fields a type needs are the platform modules' business;
-this module only reads and writes the structure, tolerantly, so that every problem can be reported
-by position instead of failing on the first one. Anything that is not a menu at all raises
-MenuParseError, and nothing else.
+leaves. A button's fields are whatever text values it carries besides its name and type: which
+fields a type needs, counting and byte limits are the platform packages' business; this module
+only reads and writes the structure, tolerantly, so that every problem can be reported by position
+instead of failing on the first one. Anything that is not a menu at all raises MenuParseError, and
+nothing else.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-# Every per-type field any platform knows, in the order the platforms' pages write them.
-FIELD_NAMES: tuple[str, ...] = ("key", "url", "appid", "pagepath", "media_id", "article_id")
+# What a button holds besides its fields: these are read and written by name.
+STRUCTURE_KEYS = frozenset({"name", "type", "sub_button"})
 
 # Guards against hostile input. A full WeChat menu (3 x 5 buttons with 1024-byte URLs) is well
 # under 100 kB, so these never refuse a real menu.
@@ -22,11 +23,23 @@ MAX_TEXT_BYTES = 1_000_000
 # Two levels are allowed; a third is parsed so that validation can name it, deeper is not a menu.
 MAX_DEPTH = 3
 MAX_LIST_LENGTH = 100
+# A button of any platform has a handful of fields.
+MAX_FIELDS = 100
 # The most a saved draft may hold: its menu as JSON text (UTF-8, no \u escapes, as exported). A full
 # valid menu is a few kB (WeChat's largest: 3 x 5 mini program buttons with 1024-byte web addresses
 # and pages, 33 kB; 40 kB with every other type's values kept at their limits too); someone once
 # stored a 2.4 MB button name. Checked by every form that saves a draft (menueditor/forms.py).
 MAX_DRAFT_BYTES = 64 * 1024
+
+
+def __getattr__(name: str) -> Any:
+    # FIELD_NAMES moved to the registry (menueditor.platforms), built from the platforms' tables;
+    # this keeps the editor's form importing it from here until it reads it from there.
+    if name == "FIELD_NAMES":
+        from menueditor.platforms import FIELD_NAMES
+
+        return FIELD_NAMES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class MenuParseError(ValueError):
@@ -37,6 +50,8 @@ class MenuParseError(ValueError):
 class Button:
     name: str = ""
     type: str = ""
+    # Every text field the button carries, in the order it came in (a platform's payload writes
+    # them in the order of its own field table).
     values: dict[str, str] = field(default_factory=dict)
     # None: a plain leaf. A list: the button had "sub_button" (a parent, or a leaf carrying []).
     children: list[Button] | None = None
@@ -55,12 +70,16 @@ class Button:
         if self.type:
             out["type"] = self.type
         out["name"] = self.name
-        for name in FIELD_NAMES:
-            if name in self.values:
-                out[name] = self.values[name]
+        out.update(self.values)
         if self.children is not None:
             out["sub_button"] = [child.to_json() for child in self.children]
         return out
+
+    def canonical(self) -> Button:
+        """The button as followers experience it (see MenuTree.canonical)."""
+        if self.is_parent:
+            return Button(self.name, "", {}, [child.canonical() for child in self.children or []])
+        return Button(self.name, self.type, {k: v for k, v in self.values.items() if v != ""}, None)
 
 
 @dataclass
@@ -74,6 +93,17 @@ class MenuTree:
     def to_json(self) -> dict[str, Any]:
         """The {"button": [...]} shape people paste, export and the platforms accept."""
         return {"button": [b.to_json() for b in self.buttons]}
+
+    def canonical(self) -> MenuTree:
+        """The menu as followers experience it, free of how it happened to be written.
+
+        A parent carries only its name and sub-buttons (no type or fields of its own); a leaf
+        carries no sub_button list (menu/get adds an empty one to every leaf) and no empty field.
+        Equal menus have equal canonical forms, and the canonical form of a canonical form is
+        itself: it is what drafts store from a platform, what drift and changes compare, and what
+        the editor compares with the saved draft.
+        """
+        return MenuTree([b.canonical() for b in self.buttons])
 
     def button_at(self, path: tuple[int, ...]) -> Button | None:
         """The button at (top,) or (top, sub), or None when there is none."""
@@ -116,18 +146,33 @@ def _list(value: Any, where: str) -> list[Any]:
     return value
 
 
+def _is_text(value: Any) -> bool:
+    return value is None or (isinstance(value, str | int | float) and not isinstance(value, bool))
+
+
+def _fields(data: dict[str, Any], where: str) -> dict[str, str]:
+    """The button's text fields; other values (objects, lists, true/false) are not fields and not
+    carried, such as the reply content a platform's own read-back may add."""
+    fields = {}
+    for name, value in data.items():
+        if name in STRUCTURE_KEYS or not _is_text(value):
+            continue
+        fields[_text(name, f"{where}: a field name")] = _text(value, f"{where}.{name}")
+    if len(fields) > MAX_FIELDS:
+        raise MenuParseError(f"{where}: {len(fields)} fields is far more than any button has")
+    return fields
+
+
 def _parse_button(data: Any, where: str, depth: int) -> Button:
     if not isinstance(data, dict):
         raise MenuParseError(f"{where}: expected an object, found {type(data).__name__}")
     button = Button(
         name=_text(data.get("name"), f"{where}.name"),
         type=_text(data.get("type"), f"{where}.type"),
-        values={n: _text(data[n], f"{where}.{n}") for n in FIELD_NAMES if n in data},
+        values=_fields(data, where),
     )
     if "sub_button" in data:
         subs = data["sub_button"]
-        if isinstance(subs, dict) and "list" in subs:  # get_current_selfmenu_info wraps lists
-            subs = subs["list"]
         if subs is None:
             subs = []
         subs = _list(subs, f"{where}.sub_button")
@@ -139,27 +184,30 @@ def _parse_button(data: Any, where: str, depth: int) -> Button:
     return button
 
 
+def decode_json(data: Any) -> Any:
+    """JSON text or bytes decoded (with the size guard); anything else as it is. MenuParseError."""
+    if not isinstance(data, bytes | bytearray | str):
+        return data
+    if len(data) > MAX_TEXT_BYTES:
+        raise MenuParseError(f"the input is over {MAX_TEXT_BYTES} bytes; a menu is far smaller")
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise MenuParseError(f"not valid JSON: {exc}") from exc
+
+
 def parse_menu(data: Any) -> MenuTree:
     """Read a menu from JSON text or decoded JSON.
 
-    Accepts {"button": [...]}, WeChat's menu/get answer {"menu": {"button": [...]}}, Weibo's
-    show.json answer of the same shape, and get_current_selfmenu_info's {"selfmenu_info": {...}}.
+    Accepts {"button": [...]} and a read-back answer that wraps it as {"menu": {"button": [...]}}
+    (several platforms answer so). Shapes of one platform only are read by its package first.
     Raises MenuParseError, and nothing else, when it is not a menu at all.
     """
-    if isinstance(data, bytes | bytearray | str):
-        if len(data) > MAX_TEXT_BYTES:
-            raise MenuParseError(f"the input is over {MAX_TEXT_BYTES} bytes; a menu is far smaller")
-        try:
-            data = json.loads(data)
-        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
-            raise MenuParseError(f"not valid JSON: {exc}") from exc
+    data = decode_json(data)
     if not isinstance(data, dict):
         raise MenuParseError('expected a JSON object with a "button" list')
-    if "button" not in data:
-        for wrapper in ("menu", "selfmenu_info"):
-            if isinstance(data.get(wrapper), dict):
-                data = data[wrapper]
-                break
+    if "button" not in data and isinstance(data.get("menu"), dict):
+        data = data["menu"]
     if not isinstance(data.get("button"), list):
         raise MenuParseError('expected a JSON object with a "button" list')
     buttons = _list(data["button"], "button")

@@ -17,6 +17,10 @@ PLATFORMS: dict[str, PlatformRules] = {
     code: import_module(f"{__name__}.{code}").PLATFORM for code in REGISTERED
 }
 
+# Every field the buttons of any registered platform carry, in registration and then table order:
+# the fields the editor's form may hold for a button.
+FIELD_NAMES: tuple[str, ...] = tuple(dict.fromkeys(name for p in PLATFORMS.values() for name in p.fields))
+
 
 def get_platform(code: str) -> PlatformRules:
     """The registered platform of that code; KeyError for anything else."""

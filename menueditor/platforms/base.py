@@ -256,12 +256,15 @@ class PlatformRules:
         return {"button": [self._payload_button(b) for b in tree.buttons]}
 
     def _payload_button(self, button: Button) -> dict[str, Any]:
-        out = button.to_json()
+        out: dict[str, Any] = {"type": button.type} if button.type else {}
+        out["name"] = button.name
         button_type = self.button_types.get(button.type)
-        if button_type is not None:
-            for name in button.values:
-                if name not in button_type.fields:
-                    del out[name]
+        # The platform's field table gives the order; fields it does not know follow as they came.
+        for name in dict.fromkeys([*self.fields, *button.values]):
+            if name not in button.values or button.is_parent:  # a parent has no fields of its own
+                continue
+            if button_type is None or name in button_type.fields:
+                out[name] = button.values[name]
         if button.children is not None:
             out["sub_button"] = [self._payload_button(child) for child in button.children]
         return out

@@ -73,7 +73,7 @@ def _locked_menu(request: HttpRequest, pk: int) -> Menu:
     return get_object_or_404(menus.select_for_update(of=("self",)), pk=pk)
 
 
-# The saved draft as the form would post it: every keystroke compares the form with it to say
+# The saved draft in canonical form: every keystroke compares the form's with it to say
 # "unsaved changes", and saves are rare next to keystrokes. Keyed by the stored text itself, which
 # is most of an entry's memory, so the cache is bounded by the size of those texts as well as by
 # their number: drafts stored before the size limit can be megabytes (the least recently used go
@@ -92,7 +92,7 @@ def saved_cache_size() -> tuple[int, int]:
 
 
 def _saved(menu: Menu, platform: PlatformRules) -> tuple[MenuTree, int]:
-    """The saved draft as the form would post it, and how many platform errors it has."""
+    """The saved draft in canonical form, and how many platform errors it has."""
     global _saved_cache_bytes
     # Keyed by the stored text itself, so a draft changed by any means is never read stale.
     key = (platform.code, json.dumps(menu.tree, sort_keys=True, ensure_ascii=False))
@@ -102,7 +102,7 @@ def _saved(menu: Menu, platform: PlatformRules) -> tuple[MenuTree, int]:
             _SAVED_CACHE.move_to_end(key)
             return saved[0], saved[1]
     try:
-        tree = normalize_tree(parse_menu(menu.tree), platform)
+        tree = parse_menu(menu.tree).canonical()
     except MenuParseError:
         tree = MenuTree()
     error_count = len(platform.errors(tree))
@@ -162,7 +162,7 @@ class EditorState:
         problems = self.problems()
         saved, saved_error_count = _saved(self.menu, platform)
         dirty = (
-            tree.to_json() != saved.to_json()
+            tree.canonical() != saved
             or self.title != self.menu.title
             or str(self.revision) != str(self.menu.revision)
         )
@@ -432,9 +432,17 @@ def _read_import(request: HttpRequest, platform: PlatformRules) -> tuple[MenuTre
     return tree, text, ""
 
 
+def _two_levels(tree: MenuTree) -> MenuTree:
+    """The tree without sub-buttons of sub-buttons, which no menu can have and the form cannot hold."""
+    for button in tree.buttons:
+        for sub in button.children or []:
+            sub.children = None
+    return tree
+
+
 @login_required
 @require_POST
-def menu_import(request: HttpRequest, pk: int) -> HttpResponse:
+def menu_import(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Put pasted or uploaded platform JSON into the form; nothing is saved until Save."""
     draft = _draft(request, pk)
     state = _state_from_form(request, draft, _form(request, draft.menu))
@@ -445,7 +453,7 @@ def menu_import(request: HttpRequest, pk: int) -> HttpResponse:
             return _fragments(request, state, ["import"])
         return _page(request, state, status=400)
     deep = sum(1 for b in tree.buttons for s in (b.children or []) if s.children)
-    state.tree = normalize_tree(tree, state.platform)
+    state.tree = _two_levels(tree).canonical()
     state.open = None
     count = len(state.tree.buttons)
     state.message = _("Imported %(count)d top-level buttons. Check the preview, then save.") % {
@@ -510,7 +518,7 @@ def _publish_blocker(state: EditorState) -> str:
     menu = state.menu
     saved = _saved_tree(menu, state.platform)
     if (
-        state.tree.to_json() != saved.to_json()
+        state.tree.canonical() != saved
         or state.title != menu.title
         or str(state.revision) != str(menu.revision)
     ):

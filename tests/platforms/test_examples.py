@@ -51,6 +51,18 @@ def test_example_payload_is_the_example(name, platform):
     assert json.loads(platform.payload_text(tree)) == json.loads(example(name))
 
 
+@pytest.mark.parametrize(("name", "platform"), ALL)
+def test_example_payload_text_is_the_example_written_out_in_the_page_s_own_order(name, platform):
+    """Byte for byte, field order included: the platform writes fields in its table's order."""
+    tree = parse_menu(example(name))
+    expected = json.dumps(json.loads(example(name)), ensure_ascii=False)
+    # The one button of the pages written name first: the type always comes first.
+    expected = expected.replace(
+        '"name": "发送位置", "type": "location_select"', '"type": "location_select", "name": "发送位置"'
+    )
+    assert platform.payload_text(tree) == expected
+
+
 def test_wechat_5_1_click_view_and_miniprogram_is_accepted_without_remark():
     tree = parse_menu(example("wechat_5_1_click_and_view.json"))
     assert WECHAT.validate(tree) == []

@@ -10,7 +10,7 @@ from django.utils.functional import Promise
 from menueditor.platforms import get_platform
 from menueditor.platforms.base import ERROR, WARNING
 from menueditor.platforms.wechat import WeChatRules
-from menueditor.tree import parse_menu
+from menueditor.tree import MenuParseError, parse_menu
 
 from .builders import CJK, EMOJI, click, errors_of, menu, parent, problems_of, summary_of, view
 
@@ -468,3 +468,70 @@ def test_payload_bytes_are_utf8_without_u_escapes():
     assert "https://例子.中国/é".encode() in body
     assert json.loads(body.decode("utf-8")) == data
     assert body == WECHAT.payload_text(tree).encode("utf-8")
+
+
+def test_payload_writes_fields_in_the_table_s_order_and_parents_without_fields_of_their_own():
+    tree = parse_menu(
+        {
+            "button": [
+                {"pagepath": "pages/a", "appid": "wx286b93c14bbf93aa", "name": "M", "type": "miniprogram",
+                 "url": "https://a.example/", "key": "left over from click"},
+                {"name": "P", "key": "a parent's own", "sub_button": [click()]},
+            ]
+        }
+    )  # fmt: skip
+    assert WECHAT.payload_text(tree) == (
+        '{"button": [{"type": "miniprogram", "name": "M", "url": "https://a.example/", '
+        '"appid": "wx286b93c14bbf93aa", "pagepath": "pages/a"}, '
+        '{"name": "P", "sub_button": [{"type": "click", "name": "OK", "key": "k"}]}]}'
+    )
+
+
+# -- reading get_current_selfmenu_info (WeChat's own shape, not the shared parser's) --------------
+
+SELFMENU_INFO = {
+    "is_menu_open": 1,
+    "selfmenu_info": {
+        "button": [
+            {"type": "click", "name": "今日歌曲", "key": "V1001_TODAY_MUSIC"},
+            {
+                "name": "菜单",
+                "sub_button": {
+                    "list": [
+                        {"type": "view", "name": "搜索", "url": "http://a.b/"},
+                        {"type": "text", "name": "问候", "value": "你好"},
+                    ]
+                },
+            },
+        ]
+    },
+}
+
+
+@pytest.mark.parametrize("form", ["dict", "text"])
+def test_parse_reads_a_pasted_selfmenu_info_answer_with_wrapped_lists(form):
+    data = SELFMENU_INFO if form == "dict" else json.dumps(SELFMENU_INFO, ensure_ascii=False)
+    tree = WECHAT.parse(data)
+    assert tree.to_json() == {
+        "button": [
+            {"type": "click", "name": "今日歌曲", "key": "V1001_TODAY_MUSIC"},
+            # A console reply the API cannot send stays as a button without a type.
+            {"name": "菜单", "sub_button": [{"type": "view", "name": "搜索", "url": "http://a.b/"},
+                                            {"name": "问候"}]},
+        ]
+    }  # fmt: skip
+
+
+def test_selfmenu_info_without_a_button_list_or_nested_past_any_menu_is_not_a_menu():
+    with pytest.raises(MenuParseError):
+        WECHAT.parse({"is_menu_open": 1, "selfmenu_info": {"button": "x"}})
+    deep: dict = {"name": "n", "type": "click", "key": "k"}
+    for _ in range(50):
+        deep = {"name": "n", "sub_button": {"list": [deep]}}
+    with pytest.raises(MenuParseError):
+        WECHAT.parse({"is_menu_open": 1, "selfmenu_info": {"button": [deep]}})
+
+
+def test_other_platforms_read_only_the_shared_shapes():
+    with pytest.raises(MenuParseError):
+        get_platform("weibo").parse(SELFMENU_INFO)

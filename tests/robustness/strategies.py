@@ -6,7 +6,7 @@ import json
 
 from hypothesis import strategies as st
 
-from menueditor.tree import FIELD_NAMES
+from menueditor.platforms import FIELD_NAMES
 
 # Text a browser can send: any Unicode but lone surrogates (which no UTF-8 form can carry).
 text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)

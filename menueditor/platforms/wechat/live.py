@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from menueditor.tree import parse_menu
+from menueditor.tree import MAX_DEPTH, MenuParseError, MenuTree, parse_menu
 
 from ..base import (
     LiveMenu,
@@ -38,6 +38,8 @@ def _convert_console_button(data: dict[str, Any], path: tuple[int, ...], notes: 
     if isinstance(subs, dict):
         subs = subs.get("list", [])
     if isinstance(subs, list) and (subs or not data.get("type")):
+        if len(path) >= MAX_DEPTH:  # deeper than any menu: left to parse_menu to refuse
+            return {"name": name, "sub_button": subs}
         return {
             "name": name,
             "sub_button": [_convert_console_button(s, (*path, j), notes) for j, s in enumerate(subs)],
@@ -55,6 +57,23 @@ def _convert_console_button(data: dict[str, Any], path: tuple[int, ...], notes: 
     return {k: v for k, v in data.items() if k not in ("sub_button", "value", "news_info")}
 
 
+def is_selfmenu_info(data: Any) -> bool:
+    """Whether decoded JSON is a get_current_selfmenu_info reply rather than a menu."""
+    return isinstance(data, dict) and "button" not in data and isinstance(data.get("selfmenu_info"), dict)
+
+
+def parse_selfmenu_info(data: dict[str, Any], notes: list[str] | None = None) -> MenuTree:
+    """The menu of a get_current_selfmenu_info reply, its {"list": [...]} wrappers undone and its
+    console replies kept as untyped buttons (each said in `notes`). MenuParseError when it has none.
+    """
+    info = data.get("selfmenu_info")
+    buttons = info.get("button") if isinstance(info, dict) else None
+    if not isinstance(buttons, list):
+        raise MenuParseError('expected "selfmenu_info" with a "button" list')
+    notes = [] if notes is None else notes
+    return parse_menu({"button": [_convert_console_button(b, (i,), notes) for i, b in enumerate(buttons)]})
+
+
 def convert_selfmenu_info(data: dict[str, Any]) -> LiveMenu:
     """Read a get_current_selfmenu_info reply: its lists are wrapped in {"list": [...]}."""
     raw = json.dumps(data, ensure_ascii=False)
@@ -63,8 +82,7 @@ def convert_selfmenu_info(data: dict[str, Any]) -> LiveMenu:
     if not data.get("is_menu_open") or not buttons:
         return LiveMenu(None, raw)
     notes: list[str] = []
-    converted = [_convert_console_button(b, (i,), notes) for i, b in enumerate(buttons)]
-    return LiveMenu(parse_menu({"button": converted}), raw, notes)
+    return LiveMenu(parse_selfmenu_info(data, notes), raw, notes)
 
 
 def read_menu_get(data: dict[str, Any]) -> LiveMenu:

@@ -7,11 +7,12 @@ Sources: ../shared/reference/platforms.md and the menu/create page
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from menueditor.tree import MenuTree
+from menueditor.tree import MenuTree, decode_json, parse_menu
 
 from ..base import (
     ERROR,
@@ -187,6 +188,13 @@ class WeChatRules(PlatformRules):
                 )
             )
         return problems
+
+    def parse(self, data: Any) -> MenuTree:
+        """Also reads a get_current_selfmenu_info answer (pasted from the API debugger, say)."""
+        from .live import is_selfmenu_info, parse_selfmenu_info
+
+        data = decode_json(data)
+        return parse_selfmenu_info(data) if is_selfmenu_info(data) else parse_menu(data)
 
     def payload_bytes(self, tree: MenuTree) -> bytes:
         """The body of menu/create: UTF-8 JSON without \\u escapes (WeChat refuses them: 40033)."""
