@@ -1,14 +1,35 @@
-"""Accounts in the Django admin: secrets are write-only, staff see only the accounts they are assigned to."""
+"""Accounts in the Django admin: secrets are write-only, staff see only the accounts they are assigned to.
+
+Each platform's account spec (menueditor.platforms) gives its credential fields, labels and
+fieldsets; the add page first asks which platform (?platform=), then shows only its fields.
+"""
 
 from __future__ import annotations
 
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .forms import AccountAdminForm
-from .models import Account, Platform, TokenMode
+from menueditor.platforms import PLATFORMS, get_platform
+from menueditor.platforms.transport import PlatformError
+from menueditor.tree import MenuParseError
+
+from .forms import (
+    ACCESS_FIELDS,
+    COMMON_FIELDS,
+    CONNECTION_FIELDS,
+    AccountAdminForm,
+    admin_form_for,
+    all_secret_names,
+    form_name,
+    secret_form_name,
+)
+from .models import Account
+from .tokens import AccountTokenStore
 
 # CachedToken is deliberately not registered: a live token has no business on any page.
 
@@ -21,7 +42,7 @@ for axes_model in (AccessLog, AccessFailureLog):
 ACCESS_FIELDSET = (
     _("Who may work on this account"),
     {
-        "fields": ["members", "groups"],
+        "fields": list(ACCESS_FIELDS),
         "description": _(
             "Superusers work on every account. Other staff work on the accounts they are assigned to, "
             "directly or through a group; what they may do there comes from their permissions "
@@ -29,14 +50,14 @@ ACCESS_FIELDSET = (
         ),
     },
 )
-CONNECTION_FIELDSET = (_("Connection"), {"fields": ["api_base"]})
+CONNECTION_FIELDSET = (_("Connection"), {"fields": list(CONNECTION_FIELDS)})
 
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
     form = AccountAdminForm
     list_display = ["name", "slug", "platform", "app_id", "credentials_complete"]
-    list_filter = ["platform", "token_mode"]
+    list_filter = ["platform"]
     search_fields = ["name", "slug", "app_id"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members", "groups"]
@@ -45,91 +66,109 @@ class AccountAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return Account.objects.for_user(request.user)
 
+    @staticmethod
+    def platform_of(request, obj: Account | None) -> str | None:
+        """The account's platform, or on the add page the one chosen (?platform=); None if not chosen."""
+        code = obj.platform if obj is not None else request.GET.get("platform", "")
+        return code if code in PLATFORMS and PLATFORMS[code].account is not None else None
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if self.platform_of(request, None) is None:
+            return self.choose_platform(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def choose_platform(self, request) -> TemplateResponse:
+        """The add page's first step: which platform the account is on (plain links, no JavaScript)."""
+        keep = {k: v for k, v in request.GET.items() if k != "platform"}  # e.g. _popup
+        choices = [
+            (platform.account.label, "?" + urlencode({**keep, "platform": code}))
+            for code, platform in PLATFORMS.items()
+            if platform.account is not None
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Add account: which platform?"),
+            "choices": choices,
+        }
+        return TemplateResponse(request, "admin/accounts/account/choose_platform.html", context)
+
     def get_readonly_fields(self, request, obj=None):
-        # The platform decides which credentials exist; an account does not change platform.
-        return ["platform"] if obj is not None else []
+        # The platform decides which credentials exist: chosen before the add form, never changed.
+        return ["platform"]
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if obj is None else {}
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        code = self.platform_of(request, obj)
+        if code is not None:
+            kwargs.setdefault("form", admin_form_for(code))
+        return super().get_form(request, obj, change, **kwargs)
+
     def get_fieldsets(self, request, obj=None):
-        main = (None, {"fields": ["name", "slug", "platform"]})
-        if obj is None:
-            return [
-                main,
-                (
-                    _("WeChat credentials"),
-                    {
-                        "fields": ["app_id", "token_mode", "set_app_secret"],
-                        "description": _("For a WeChat Official Account; leave empty for Weibo."),
-                    },
-                ),
-                (
-                    _("Access token"),
-                    {
-                        "fields": ["set_access_token"],
-                        "description": _(
-                            "For a Weibo account, or a WeChat account in third-party authorizer mode."
-                        ),
-                    },
-                ),
-                CONNECTION_FIELDSET,
-                ACCESS_FIELDSET,
-            ]
-        if obj.platform == Platform.WECHAT:
-            credentials = (
-                _("WeChat credentials"),
+        main = (None, {"fields": list(COMMON_FIELDS)})
+        code = self.platform_of(request, obj)
+        if code is None:
+            return [main, CONNECTION_FIELDSET, ACCESS_FIELDSET]
+        spec = get_platform(code).account
+        credentials = [
+            (
+                fieldset.title,
                 {
-                    "fields": ["app_id", "token_mode", "set_app_secret", "set_access_token"],
-                    "description": _(
-                        "Stable and classic token modes need the AppSecret; third-party authorizer mode "
-                        "needs the access token. Secrets are stored encrypted and never shown again."
-                    ),
+                    "fields": [form_name(spec, name) for name in fieldset.fields],
+                    "description": fieldset.description,
                 },
             )
-        else:
-            credentials = (
-                _("Weibo credentials"),
-                {
-                    "fields": ["set_access_token"],
-                    "description": _("The token is stored encrypted and never shown again."),
-                },
-            )
-        return [main, credentials, CONNECTION_FIELDSET, ACCESS_FIELDSET]
-
-    # Users with view permission only see the form read-only: these stand in for the secret fields.
-    @admin.display(description=_("AppSecret"))
-    def set_app_secret(self, obj: Account) -> str:
-        return gettext("set") if obj.app_secret else gettext("not set")
-
-    @admin.display(description=_("Access token"))
-    def set_access_token(self, obj: Account) -> str:
-        return gettext("set") if obj.access_token else gettext("not set")
+            for fieldset in spec.fieldsets
+        ]
+        return [main, *credentials, CONNECTION_FIELDSET, ACCESS_FIELDSET]
 
     @admin.display(boolean=True, description=_("credentials"))
     def credentials_complete(self, obj: Account) -> bool:
-        if obj.platform == Platform.WECHAT and obj.token_mode != TokenMode.AUTHORIZER:
-            return bool(obj.app_id and obj.app_secret)
-        return bool(obj.access_token)
+        return obj.spec is not None and obj.spec.is_complete(obj)
 
     @admin.action(description=_("Test connection"), permissions=["change"])
     def test_connection(self, request, queryset):
-        """WeChat: fetch a token and read the menu; Weibo: read the menu. Reports the hint on failure."""
-        from menueditor.publishing import check_connection  # the platform clients live there
-
+        """Ask each account's platform client to prove its credentials; reports the hint on failure."""
         for account in queryset:
-            outcome = check_connection(account)
-            if outcome.ok:
-                self.message_user(request, f"{account}: {outcome.message}", messages.SUCCESS)
-            else:
-                detail = gettext("platform said %(code)s: %(message)s") % {
-                    "code": outcome.code,
-                    "message": outcome.message,
-                }
-                self.message_user(request, f"{account}: {outcome.hint} ({detail})", messages.ERROR)
+            client = get_platform(account.platform).client(account, AccountTokenStore(account))
+            try:
+                message = client.check()
+            except PlatformError as error:
+                self._report_failure(request, account, error.code, error.message, error.hint)
+                continue
+            except MenuParseError as exc:  # credentials work, but the live menu could not be read
+                hint = gettext(
+                    "The platform sent back a menu this app cannot read. Nothing was changed; please "
+                    "report this with the message below."
+                )
+                self._report_failure(request, account, "unreadable", str(exc), hint)
+                continue
+            finally:
+                client.close()
+            self.message_user(request, f"{account}: {message}", messages.SUCCESS)
+
+    def _report_failure(self, request, account: Account, code: str, message: str, hint: str) -> None:
+        detail = gettext("platform said %(code)s: %(message)s") % {"code": code, "message": message}
+        self.message_user(request, f"{account}: {hint} ({detail})", messages.ERROR)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change and not request.user.is_superuser:
             # Staff who create an account can work on it afterwards.
             form.instance.members.add(request.user)
+
+
+def _secret_state(model_name: str):
+    """What users with view permission only see instead of a secret field: set or not set."""
+
+    @admin.display(description=capfirst(Account._meta.get_field(model_name).verbose_name))
+    def state(self, obj: Account) -> str:
+        return gettext("set") if getattr(obj, model_name) else gettext("not set")
+
+    return state
+
+
+for _secret in all_secret_names():
+    setattr(AccountAdmin, secret_form_name(_secret), _secret_state(_secret))

@@ -3,20 +3,39 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import Account, Platform, TokenMode
+from menueditor.platforms import PLATFORMS, get_platform
+from menueditor.platforms.base import AccountSpec
 
-# Form field -> model field for each secret. The form fields have their own names so that the
-# admin never copies a stored secret into a form's initial data.
-SECRET_FIELDS = {"set_app_secret": "app_secret", "set_access_token": "access_token"}
-MODEL_TO_FORM = {model: form for form, model in SECRET_FIELDS.items()}
+from .models import Account
+
+# Fields every account has, whatever its platform; the platform's spec adds its credentials.
+COMMON_FIELDS = ("name", "slug", "platform")
+CONNECTION_FIELDS = ("api_base",)
+ACCESS_FIELDS = ("members", "groups")
+
+
+def secret_form_name(model_name: str) -> str:
+    """The form field that sets a secret: its own name, so that a stored secret is never initial data."""
+    return f"set_{model_name}"
+
+
+def form_name(spec: AccountSpec, model_name: str) -> str:
+    """The admin form's name for one of the spec's fields."""
+    field = spec.field(model_name)
+    return secret_form_name(model_name) if field is not None and field.secret else model_name
+
+
+def all_secret_names() -> list[str]:
+    """Every Account field some registered platform keeps as a secret."""
+    return sorted({f.name for p in PLATFORMS.values() if p.account for f in p.account.secrets})
 
 
 @dataclass(frozen=True)
@@ -80,85 +99,72 @@ class SecretField(forms.MultiValueField):
 
 
 class AccountAdminForm(forms.ModelForm):
-    set_app_secret = SecretField(
-        label=_("AppSecret"),
-        help_text=_(
-            "From the MP console, Development > Basic configuration. If nobody has it, reset it there "
-            "(the old one stops working). Not needed in third-party authorizer mode."
-        ),
-    )
-    set_access_token = SecretField(label=_("Access token"))
+    """The admin's account form; admin_form_for(platform) adds that platform's secrets.
+
+    Labels, help, required fields and choices come from the platform's account spec.
+    """
+
+    platform_code: str = ""  # set on the class admin_form_for() makes
 
     class Meta:
         model = Account
-        fields = ["name", "slug", "platform", "app_id", "token_mode", "api_base", "members", "groups"]
+        fields = [*COMMON_FIELDS, *CONNECTION_FIELDS, *ACCESS_FIELDS]
         help_texts = {
             "slug": _("A short name for the command line and addresses, e.g. brand-cn."),
-            "app_id": _("From the MP console, Development > Basic configuration: “wx” and 16 hex digits."),
             "members": _("Active staff users who may work on this account."),
             "groups": _("Every staff member of these groups may work on this account."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for form_name, model_name in SECRET_FIELDS.items():
-            if self._meta.fields is not None and form_name not in self._meta.fields:
-                del self.fields[form_name]  # not asked for (the admin's fieldsets for this platform)
-            else:
-                widget = self.fields[form_name].widget
-                widget.is_set = bool(getattr(self.instance, model_name))
-                if widget.is_set:
-                    widget.widgets[0].attrs["placeholder"] = _("Leave empty to keep it")
-        platform = self.instance.platform if self.instance.pk else None
-        if "set_access_token" in self.fields:
-            self.fields["set_access_token"].help_text = {
-                Platform.WEIBO: _(
-                    "Copy it from the fan-service platform: Advanced features > Developer mode. "
-                    "When Weibo says it expired or was revoked, copy a new one."
-                ),
-                Platform.WECHAT: _(
-                    "Only for the third-party authorizer token mode: the authorizer access token your "
-                    "third-party platform holds for this account."
-                ),
-            }.get(
-                platform,
-                _(
-                    "Weibo: copy it from the fan-service platform, Advanced features > Developer mode. "
-                    "WeChat: only in third-party authorizer mode, the authorizer access token."
-                ),
-            )
-        if "api_base" in self.fields:
-            default = {
-                Platform.WECHAT: settings.WECHAT_API_BASE,
-                Platform.WEIBO: settings.WEIBO_API_BASE,
-            }.get(platform)
-            self.fields["api_base"].help_text = (
-                _("Leave empty to use %(default)s. Set it for an egress proxy or the simulator.")
-                % {"default": default}
-                if default
-                else _(
-                    "Leave empty to use the platform's host (%(wechat)s or %(weibo)s). "
-                    "Set it for an egress proxy or the simulator."
-                )
-                % {"wechat": settings.WECHAT_API_BASE, "weibo": settings.WEIBO_API_BASE}
-            )
+        if not self.instance.pk and self.platform_code:
+            # The platform is chosen before the form (the add page's ?platform=); it is not a field.
+            self.instance.platform = self.platform_code
+        self.spec = self.instance.spec
+        if self.spec is not None:
+            self._apply_spec(self.spec)
         if "members" in self.fields:
             # Only active staff can ever reach an account (Account.objects.for_user).
             self.fields["members"].queryset = (
                 get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
             )
 
+    def _apply_spec(self, spec: AccountSpec) -> None:
+        for credential in spec.fields:
+            name = form_name(spec, credential.name)
+            if name not in self.fields:
+                continue  # not asked for (read-only view)
+            field = self.fields[name]
+            if credential.choices:
+                # Not required: an empty value takes the default (AccountSpec.normalize).
+                field = self.fields[name] = forms.ChoiceField(choices=credential.choices, required=False)
+                self.initial[name] = self.initial.get(name) or credential.default
+            field.label = credential.label
+            field.help_text = credential.help
+            if credential.secret:
+                field.widget.is_set = bool(getattr(self.instance, credential.name))
+                if field.widget.is_set:
+                    field.widget.widgets[0].attrs["placeholder"] = _("Leave empty to keep it")
+            elif credential.required:
+                field.required = True
+                if credential.missing:
+                    field.error_messages["required"] = credential.missing
+        if "api_base" in self.fields:
+            self.fields["api_base"].help_text = _(
+                "Leave empty to use %(default)s. Set it for an egress proxy or the simulator."
+            ) % {"default": spec.api_base()}
+
     def clean(self):
         cleaned = super().clean()
         # Apply the secrets before _post_clean so that Account.clean judges the values to be saved.
-        for form_name, model_name in SECRET_FIELDS.items():
-            change = cleaned.get(form_name)
+        for credential in self.spec.secrets if self.spec else ():
+            change = cleaned.get(secret_form_name(credential.name))
             if change is None:
                 continue
             if change.clear:
-                setattr(self.instance, model_name, "")
+                setattr(self.instance, credential.name, "")
             elif change.new_value:
-                setattr(self.instance, model_name, change.new_value)
+                setattr(self.instance, credential.name, change.new_value)
         return cleaned
 
     def _update_errors(self, errors):
@@ -167,9 +173,14 @@ class AccountAdminForm(forms.ModelForm):
         if hasattr(errors, "error_dict"):
             remapped: dict[str, list] = {}
             for field, field_errors in errors.error_dict.items():
-                target = MODEL_TO_FORM.get(field, field)
+                target = secret_form_name(field) if secret_form_name(field) in self.fields else field
+                if target in self._errors:
+                    continue  # the form field already says what is wrong (its required message)
                 if target != NON_FIELD_ERRORS and target not in self.fields:
-                    label = capfirst(Account._meta.get_field(field).verbose_name)
+                    credential = self.spec.field(field) if self.spec else None
+                    label = capfirst(
+                        credential.label if credential else Account._meta.get_field(field).verbose_name
+                    )
                     field_errors = [
                         ValidationError(f"{label}: {message}") for e in field_errors for message in e
                     ]
@@ -179,25 +190,30 @@ class AccountAdminForm(forms.ModelForm):
         super()._update_errors(errors)
 
 
+@cache
+def admin_form_for(platform: str) -> type[AccountAdminForm]:
+    """The admin form of one platform's accounts: the common fields and that platform's credentials."""
+    spec = get_platform(platform).account
+    attrs = {"platform_code": platform, "__module__": __name__}
+    for credential in spec.secrets:
+        attrs[secret_form_name(credential.name)] = SecretField(
+            label=credential.label, help_text=credential.help
+        )
+    return type(f"{platform.capitalize()}AccountAdminForm", (AccountAdminForm,), attrs)
+
+
 class AccountProvisionForm(forms.ModelForm):
-    """The one validator behind `manage.py account_add`."""
+    """The one validator behind `manage.py account_add`; provision_form_for() adds the credentials."""
 
     class Meta:
         model = Account
-        fields = [
-            "name",
-            "slug",
-            "platform",
-            "app_id",
-            "token_mode",
-            "api_base",
-            "app_secret",
-            "access_token",
-        ]
+        fields = [*COMMON_FIELDS, *CONNECTION_FIELDS]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["token_mode"].required = False
 
-    def clean_token_mode(self) -> str:
-        return self.cleaned_data.get("token_mode") or TokenMode.STABLE
+@cache
+def provision_form_for(platform: str) -> type[AccountProvisionForm]:
+    """The provisioning form of one platform: the common fields and that platform's credentials."""
+    spec = get_platform(platform).account
+    return forms.modelform_factory(
+        Account, form=AccountProvisionForm, fields=[*COMMON_FIELDS, *CONNECTION_FIELDS, *spec.names]
+    )

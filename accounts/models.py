@@ -1,68 +1,77 @@
-"""Platform accounts (a WeChat Official Account or a Weibo account) and their credentials."""
+"""Platform accounts and their credentials; each platform's package says which it needs.
+
+The registry (menueditor.platforms) lists the platforms; a platform's account spec gives the labels,
+the checks and the default host of its credentials, so nothing here knows a platform by name.
+"""
 
 from __future__ import annotations
 
-import re
+import enum
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+
+from menueditor.platforms import PLATFORMS, platform_choices
+from menueditor.platforms.base import AccountSpec
 
 from .crypto import EncryptedTextField
 
 
-class Platform(models.TextChoices):
-    WECHAT = "wechat", _("WeChat Official Account")
-    WEIBO = "weibo", _("Weibo")
+class Reach(enum.Enum):
+    """How far the account rule lets a user reach."""
+
+    NONE = "none"
+    ASSIGNED = "assigned"  # the accounts they are assigned to, directly or through a group
+    ALL = "all"
 
 
-class TokenMode(models.TextChoices):
-    STABLE = "stable", _("Stable token (recommended)")
-    CLASSIC = "classic", _("Classic token (/cgi-bin/token)")
-    AUTHORIZER = "authorizer", _("Third-party authorizer access token")
+def reach(user) -> Reach:
+    """The rule's verdict on the user's flags: only active staff reach accounts, superusers all."""
+    if not user.is_authenticated or not user.is_active or not user.is_staff:
+        return Reach.NONE
+    return Reach.ALL if user.is_superuser else Reach.ASSIGNED
 
 
-# An Official Account's AppID: "wx" and 16 hex digits (shown in the MP console under Development > Basic).
-WECHAT_APP_ID_RE = re.compile(r"^wx[0-9a-f]{16}$")
+def reachable_by(user, account: str = "pk") -> Q:
+    """The condition on an account that Account.objects.for_user filters by, for any query.
+
+    `account` is the path from the query's model to the account: "pk" for accounts themselves,
+    "account" for drafts and publications (the editor's one-query draft filters by it).
+    """
+    verdict = reach(user)
+    if verdict is Reach.NONE:
+        return Q(**{f"{account}__in": []})
+    if verdict is Reach.ALL:
+        return Q()
+    # Two EXISTS rather than one join through both routes: no duplicate rows, no members × groups.
+    return Q(Exists(Account.objects.filter(pk=OuterRef(account), members=user))) | Q(
+        Exists(Account.objects.filter(pk=OuterRef(account), groups__user=user))
+    )
 
 
 class AccountQuerySet(models.QuerySet):
     def for_user(self, user) -> AccountQuerySet:
         """Accounts this user may work on: all for superusers, assigned ones for other staff."""
-        if not user.is_authenticated or not user.is_active or not user.is_staff:
+        if reach(user) is Reach.NONE:
             return self.none()
-        if user.is_superuser:
-            return self.all()
-        assigned = self.filter(Q(members=user) | Q(groups__user=user)).values("pk")
-        return self.filter(pk__in=assigned)
+        return self.filter(reachable_by(user))
 
 
 class Account(models.Model):
     name = models.CharField(_("display name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
-    platform = models.CharField(_("platform"), max_length=10, choices=Platform.choices)
-    app_id = models.CharField(
-        _("AppID"), max_length=64, blank=True, help_text=_("WeChat only: the account's AppID.")
-    )
-    app_secret = EncryptedTextField(_("AppSecret"), blank=True)
-    token_mode = models.CharField(
-        _("token mode"),
-        max_length=12,
-        choices=TokenMode.choices,
-        default=TokenMode.STABLE,
-        help_text=_("WeChat only: how the app obtains its access token."),
-    )
-    access_token = EncryptedTextField(
-        _("access token"),
-        blank=True,
-        help_text=_(
-            "Weibo: the token copied from the fan-service developer mode page. "
-            "WeChat third-party platforms: the authorizer access token."
-        ),
-    )
+    platform = models.CharField(_("platform"), max_length=10, choices=platform_choices)
+    # Generic credential fields; each platform's account spec says which it uses and what it calls
+    # them (AppID, corp ID...). Fields it does not use stay empty.
+    app_id = models.CharField(_("app ID"), max_length=64, blank=True)
+    app_secret = EncryptedTextField(_("app secret"), blank=True)
+    # How the platform's client obtains tokens, for platforms with a choice (the spec lists them).
+    token_mode = models.CharField(_("token mode"), max_length=12, blank=True)
+    access_token = EncryptedTextField(_("access token"), blank=True)
     api_base = models.URLField(
         _("API base URL"),
         blank=True,
@@ -90,60 +99,29 @@ class Account(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_platform_display()})"
 
+    @property
+    def spec(self) -> AccountSpec | None:
+        """What this account's platform needs (None for a platform no longer registered)."""
+        platform = PLATFORMS.get(self.platform)
+        return platform.account if platform is not None else None
+
     def clean(self) -> None:
-        """The credentials each platform needs; errors are keyed by the field to fix."""
-        self.app_id = (self.app_id or "").strip().lower()
-        errors: dict[str, ValidationError] = {}
-        if self.platform == Platform.WECHAT:
-            if not self.app_id:
-                errors["app_id"] = ValidationError(
-                    _("Enter the AppID (MP console: Development > Basic configuration)."), code="missing"
-                )
-            elif not WECHAT_APP_ID_RE.match(self.app_id):
-                errors["app_id"] = ValidationError(
-                    _("An AppID is “wx” followed by 16 hexadecimal digits, like wx0123456789abcdef."),
-                    code="bad_app_id",
-                )
-            if self.token_mode == TokenMode.AUTHORIZER:
-                if not self.access_token:
-                    errors["access_token"] = ValidationError(
-                        _("Enter the authorizer access token issued by your third-party platform."),
-                        code="missing",
-                    )
-            elif not self.app_secret:
-                errors["app_secret"] = ValidationError(
-                    _("Enter the AppSecret: the %(mode)s mode fetches tokens with it.")
-                    % {"mode": self.get_token_mode_display()},
-                    code="missing",
-                )
-        elif self.platform == Platform.WEIBO:
-            if self.app_id:
-                errors["app_id"] = ValidationError(
-                    _("Weibo accounts have no AppID; leave it empty."), code="not_weibo"
-                )
-            if self.app_secret:
-                errors["app_secret"] = ValidationError(
-                    _("Weibo accounts have no AppSecret; leave it empty."), code="not_weibo"
-                )
-            if not self.access_token:
-                errors["access_token"] = ValidationError(
-                    _("Enter the access token copied from the fan-service developer mode page."),
-                    code="missing",
-                )
-        if errors:
-            raise ValidationError(errors)
+        """The credentials this account's platform needs; errors are keyed by the field to fix."""
+        if self.spec is not None:
+            errors = self.spec.validate(self)
+            if errors:
+                raise ValidationError(errors)
 
     @property
     def effective_api_base(self) -> str:
+        """The account's own API base, else the platform's (its setting, or its own host)."""
         if self.api_base:
             return self.api_base.rstrip("/")
-        if self.platform == Platform.WECHAT:
-            return settings.WECHAT_API_BASE.rstrip("/")
-        return settings.WEIBO_API_BASE.rstrip("/")
+        return self.spec.api_base()
 
 
 class CachedToken(models.Model):
-    """A WeChat access token shared by every worker; refreshed under a row lock."""
+    """An access token the platform issued, shared by every worker; refreshed by one at a time."""
 
     account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="cached_token")
     token = EncryptedTextField(blank=True)  # ciphertext of up to 512 characters

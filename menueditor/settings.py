@@ -175,9 +175,8 @@ STORAGES = {
     },
 }
 
-# The platforms' hosts; an account may override them (egress proxy, simulator).
-WECHAT_API_BASE = env.str("WECHAT_API_BASE", default="https://api.weixin.qq.com")
-WEIBO_API_BASE = env.str("WEIBO_API_BASE", default="https://m.api.weibo.com")
+# The platforms' hosts are not listed here: each platform's account spec names its own variable
+# (<PLATFORM>_API_BASE, see .env.example) and reads it when used; an account may override it.
 # Seconds one platform call may take in all, connect to last byte (menueditor/platforms/transport.py).
 PLATFORM_TIMEOUT = env.float("PLATFORM_TIMEOUT", default=10.0)
 

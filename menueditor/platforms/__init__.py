@@ -28,8 +28,8 @@ def get_platform(code: str) -> PlatformRules:
 
 
 def platform_choices() -> list[tuple[str, str]]:
-    """(code, label) of every registered platform, for Account.platform and forms."""
-    return [(code, platform.label) for code, platform in PLATFORMS.items()]
+    """(code, what its accounts are called) of every registered platform, for Account.platform."""
+    return [(code, (p.account.label if p.account else p.label)) for code, p in PLATFORMS.items()]
 
 
 __all__ = ["PLATFORMS", "REGISTERED", "PlatformRules", "Problem", "get_platform", "platform_choices"]

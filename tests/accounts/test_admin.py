@@ -19,6 +19,11 @@ def change_url(account):
     return reverse("admin:accounts_account_change", args=[account.pk])
 
 
+def add_url(platform: str) -> str:
+    """The add page once a platform is chosen (its first step asks which)."""
+    return reverse("admin:accounts_account_add") + f"?platform={platform}"
+
+
 def assert_no_secret(response):
     assert response.status_code == 200
     html = response.content.decode()
@@ -67,6 +72,7 @@ class TestSecretsNeverShown:
                 reverse("admin:accounts_account_changelist"),
                 reverse("admin:accounts_account_changelist") + "?q=Brand",
                 reverse("admin:accounts_account_add"),
+                add_url(account.platform),
                 change_url(account),
                 reverse("admin:accounts_account_history", args=[pk]),
                 reverse("admin:accounts_account_delete", args=[pk]),
@@ -172,14 +178,13 @@ class TestPerPlatformForms:
         data = {
             "name": "New WeChat",
             "slug": "new-wechat",
-            "platform": "wechat",
             "app_id": "WX00112233445566FF",
             "token_mode": "stable",
             "set_app_secret": NEW_SECRET,
             "set_access_token": "",
             "api_base": "",
         }
-        response = superuser_client.post(reverse("admin:accounts_account_add"), data)
+        response = superuser_client.post(add_url("wechat"), data)
         assert response.status_code == 302
         account = Account.objects.get(slug="new-wechat")
         assert (account.app_id, account.app_secret, account.access_token) == (
@@ -192,20 +197,16 @@ class TestPerPlatformForms:
         data = {
             "name": "New Weibo",
             "slug": "new-weibo",
-            "platform": "weibo",
-            "app_id": "",
-            "token_mode": "stable",
-            "set_app_secret": "",
             "set_access_token": WEIBO_TOKEN,
             "api_base": "http://127.0.0.1:8900",
         }
-        assert superuser_client.post(reverse("admin:accounts_account_add"), data).status_code == 302
+        assert superuser_client.post(add_url("weibo"), data).status_code == 302
         account = Account.objects.get(slug="new-weibo")
         assert (account.access_token, account.effective_api_base) == (WEIBO_TOKEN, "http://127.0.0.1:8900")
 
     def test_add_shows_each_problem_beside_its_field(self, superuser_client):
-        data = {"name": "X", "slug": "x", "platform": "wechat", "app_id": "", "token_mode": "stable"}
-        response = superuser_client.post(reverse("admin:accounts_account_add"), data)
+        data = {"name": "X", "slug": "x", "app_id": "", "token_mode": "stable"}
+        response = superuser_client.post(add_url("wechat"), data)
         errors = response.context["adminform"].form.errors
         assert set(errors) == {"app_id", "set_app_secret"}
         assert not Account.objects.exists()
@@ -266,11 +267,9 @@ class TestStaffSeeOnlyTheirAccounts:
         data = {
             "name": "Made by staff",
             "slug": "staff-made",
-            "platform": "weibo",
-            "token_mode": "stable",
             "set_access_token": WEIBO_TOKEN,
         }
-        assert client.post(reverse("admin:accounts_account_add"), data).status_code == 302
+        assert client.post(add_url("weibo"), data).status_code == 302
         account = Account.objects.get(slug="staff-made")
         assert list(account.members.all()) == [staff]
         assert client.get(change_url(account)).status_code == 200

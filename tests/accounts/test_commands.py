@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from accounts.models import Account
+from menueditor.platforms import PLATFORMS
 
 SECRET = "provisioned-secret-0123456789"
 
@@ -93,13 +94,28 @@ class TestAccountAdd:
         with pytest.raises(CommandError, match="NO_SUCH_SECRET is not set or empty"):
             add(*WECHAT, "--secret-env", "NO_SUCH_SECRET")
 
-    def test_token_mode_is_for_wechat_only(self):
-        with pytest.raises(CommandError, match="--token-mode applies to WeChat"):
+    def test_a_flag_of_another_platform_is_one_clear_line(self):
+        with pytest.raises(CommandError) as info:
             add(*WEIBO, "--token-mode", "classic")
-
-    def test_app_id_on_weibo_is_refused(self):
-        with pytest.raises(CommandError, match="--app-id: Weibo accounts have no AppID"):
+        assert str(info.value) == "--token-mode does not apply to Weibo accounts."
+        with pytest.raises(CommandError, match=r"^--app-id does not apply to Weibo accounts\.$"):
             add(*WEIBO, "--app-id", "wx0123456789abcdef")
+        assert not Account.objects.exists()
+
+    def test_unknown_token_mode_lists_the_modes(self):
+        with pytest.raises(CommandError, match="--token-mode: Choose one of: Stable token"):
+            add(*WECHAT, "--token-mode", "forever")
+
+    def test_every_platforms_flags_are_offered(self, capsys):
+        with pytest.raises(SystemExit):
+            call_command("account_add", "--help")
+        text = " ".join(capsys.readouterr().out.split())
+        for platform in PLATFORMS.values():
+            for credential in platform.account.fields:
+                if credential.flag:
+                    assert credential.flag in text
+                    assert f"{platform.account.label}: {credential.label}" in text
+        assert "--app-secret" not in text and "--access-token" not in text  # secrets: stdin only
 
     def test_unknown_member(self):
         with pytest.raises(CommandError, match="No such user: nobody"):

@@ -4,14 +4,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from accounts.models import Account, Platform, TokenMode
+from accounts.models import Account
+from menueditor.platforms import REGISTERED
 
 
 def wechat(**fields) -> Account:
     values = {
         "name": "Brand",
         "slug": "brand",
-        "platform": Platform.WECHAT,
+        "platform": "wechat",
         "app_id": "wx0123456789abcdef",
         "app_secret": "s3cret",
     }
@@ -19,7 +20,7 @@ def wechat(**fields) -> Account:
 
 
 def weibo(**fields) -> Account:
-    values = {"name": "Brand Weibo", "slug": "brand-weibo", "platform": Platform.WEIBO, "access_token": "t"}
+    values = {"name": "Brand Weibo", "slug": "brand-weibo", "platform": "weibo", "access_token": "t"}
     return Account(**(values | fields))
 
 
@@ -56,14 +57,14 @@ class TestWeChatValidation:
     def test_app_id_is_required(self):
         assert "AppID" in errors_of(wechat(app_id=""))["app_id"][0]
 
-    @pytest.mark.parametrize("mode", [TokenMode.STABLE, TokenMode.CLASSIC])
+    @pytest.mark.parametrize("mode", ["stable", "classic"])
     def test_secret_required_when_the_app_fetches_tokens(self, mode):
         errors = errors_of(wechat(token_mode=mode, app_secret=""))
         assert list(errors) == ["app_secret"]
 
     def test_authorizer_mode_needs_the_token_not_the_secret(self):
-        assert list(errors_of(wechat(token_mode=TokenMode.AUTHORIZER, app_secret=""))) == ["access_token"]
-        wechat(token_mode=TokenMode.AUTHORIZER, app_secret="", access_token="authorizer-token").full_clean()
+        assert list(errors_of(wechat(token_mode="authorizer", app_secret=""))) == ["access_token"]
+        wechat(token_mode="authorizer", app_secret="", access_token="authorizer-token").full_clean()
 
 
 @pytest.mark.django_db
@@ -92,12 +93,31 @@ class TestApiBase:
             assert wechat().effective_api_base == "https://proxy.example/wx"
             assert weibo().effective_api_base == "https://wb.example"
 
-    def test_real_hosts_by_default(self, settings):
+    def test_the_environment_variable_is_read_when_used(self, monkeypatch):
+        monkeypatch.setenv("WECHAT_API_BASE", "https://egress.example/wx/")
+        assert wechat().effective_api_base == "https://egress.example/wx"
+        monkeypatch.setenv("WECHAT_API_BASE", "https://other.example")
+        assert wechat().effective_api_base == "https://other.example"
+
+    def test_a_django_setting_wins_over_the_environment(self, monkeypatch):
+        monkeypatch.setenv("WEIBO_API_BASE", "https://from-env.example")
+        with override_settings(WEIBO_API_BASE="https://from-settings.example"):
+            assert weibo().effective_api_base == "https://from-settings.example"
+
+    def test_real_hosts_by_default(self, monkeypatch):
+        monkeypatch.delenv("WECHAT_API_BASE", raising=False)
+        monkeypatch.delenv("WEIBO_API_BASE", raising=False)
         assert wechat().effective_api_base == "https://api.weixin.qq.com"
         assert weibo().effective_api_base == "https://m.api.weibo.com"
 
     def test_account_override_wins(self):
         assert wechat(api_base="http://127.0.0.1:8900/").effective_api_base == "http://127.0.0.1:8900"
+
+
+def test_platform_choices_come_from_the_registry():
+    field = Account._meta.get_field("platform")
+    assert [code for code, _label in field.choices] == list(REGISTERED)
+    assert dict(field.choices)["wechat"] == "WeChat Official Account"
 
 
 def test_str_names_the_platform():

@@ -1,38 +1,69 @@
-"""Create a platform account from a script; the secret comes from stdin or an environment variable."""
+"""Create a platform account from a script; the secret comes from stdin or an environment variable.
+
+The credential flags (--app-id, --token-mode...) come from the registered platforms' account specs.
+"""
 
 from __future__ import annotations
 
 import getpass
 import os
 import sys
+from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.forms import AccountProvisionForm
-from accounts.models import Platform, TokenMode
+from accounts.forms import provision_form_for
+from accounts.models import Account
+from menueditor.platforms import PLATFORMS
+from menueditor.platforms.base import AccountSpec, CredentialField
+
+
+def credential_flags() -> dict[str, list[tuple[AccountSpec, CredentialField]]]:
+    """Each credential flag of the registered platforms, with the platforms and fields it sets."""
+    flags: dict[str, list[tuple[AccountSpec, CredentialField]]] = defaultdict(list)
+    for platform in PLATFORMS.values():
+        for credential in platform.account.fields if platform.account else ():
+            if credential.flag:
+                flags[credential.flag].append((platform.account, credential))
+    for flag, users in flags.items():
+        if len({credential.name for _spec, credential in users}) > 1:
+            raise ValueError(f"{flag} must set the same Account field on every platform")
+    return dict(flags)
+
+
+def _dest(flag: str) -> str:
+    return "credential_" + flag.lstrip("-").replace("-", "_")
+
+
+def _flag_help(users: list[tuple[AccountSpec, CredentialField]]) -> str:
+    parts = []
+    for spec, credential in users:
+        text = f"{spec.label}: {credential.label}"
+        if credential.choices:
+            text += (
+                f" ({', '.join(code for code, _label in credential.choices)}; default {credential.default})"
+            )
+        parts.append(text)
+    return "; ".join(parts) + "."
 
 
 class Command(BaseCommand):
     help = (
-        "Create a WeChat or Weibo account. The secret (WeChat AppSecret, Weibo access token, or a "
-        "third-party authorizer token) is read from standard input, one line, or from the environment "
-        "variable named by --secret-env; never from the command line."
+        "Create a platform account. Its secret (the one the platform's account needs) is read from "
+        "standard input, one line, or from the environment variable named by --secret-env; never "
+        "from the command line."
     )
     stealth_options = ("stdin",)
 
     def add_arguments(self, parser):
-        parser.add_argument("--platform", required=True, choices=[p.value for p in Platform])
+        parser.add_argument("--platform", required=True, choices=list(PLATFORMS))
         parser.add_argument("--name", required=True, help="Display name.")
         parser.add_argument("--slug", required=True, help="Short unique name, e.g. brand-cn.")
-        parser.add_argument("--app-id", default="", help="WeChat: the AppID (wx + 16 hex digits).")
-        parser.add_argument(
-            "--token-mode",
-            choices=[m.value for m in TokenMode],
-            help="WeChat: stable (default), classic, or authorizer (a third-party platform's token).",
-        )
+        for flag, users in credential_flags().items():
+            parser.add_argument(flag, dest=_dest(flag), metavar="VALUE", help=_flag_help(users))
         parser.add_argument("--api-base", default="", help="API base URL (egress proxy or simulator).")
         parser.add_argument(
             "--secret-env", metavar="VAR", help="Read the secret from this environment variable."
@@ -45,31 +76,37 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        platform = options["platform"]
-        if platform == Platform.WEIBO and options["token_mode"]:
-            raise CommandError("--token-mode applies to WeChat accounts only.")
-        token_mode = options["token_mode"] or TokenMode.STABLE
+        platform = PLATFORMS[options["platform"]]
+        spec = platform.account
+        values: dict[str, str] = {}
+        for flag, users in credential_flags().items():
+            value = options[_dest(flag)]
+            if value is None:
+                continue
+            name = users[0][1].name
+            credential = spec.field(name)
+            if credential is None or credential.flag != flag:
+                raise CommandError(f"{flag} does not apply to {spec.label} accounts.")
+            values[name] = value
         members = self._lookup(get_user_model(), "username", options["member"], "user")
         groups = self._lookup(Group, "name", options["group"], "group")
-        secret = self._read_secret(options)
-        secret_field = (
-            "app_secret"
-            if platform == Platform.WECHAT and token_mode != TokenMode.AUTHORIZER
-            else "access_token"
-        )
-        form = AccountProvisionForm(
-            data={
-                "name": options["name"],
-                "slug": options["slug"],
-                "platform": platform,
-                "app_id": options["app_id"],
-                "token_mode": token_mode,
-                "api_base": options["api_base"],
-                secret_field: secret,
-            }
-        )
+        # Which secret the platform needs may depend on the other fields (a token mode, say).
+        probe = Account(platform=options["platform"], **values)
+        spec.normalize(probe)
+        secret_field = spec.secret_for(probe)
+        data = {
+            "name": options["name"],
+            "slug": options["slug"],
+            "platform": options["platform"],
+            "api_base": options["api_base"],
+            **{name: "" for name in spec.names},
+            **values,
+        }
+        if secret_field is not None:
+            data[secret_field.name] = self._read_secret(options)
+        form = provision_form_for(options["platform"])(data=data)
         if not form.is_valid():
-            raise CommandError("\n".join(self._problems(form)))
+            raise CommandError("\n".join(self._problems(form, spec)))
         with transaction.atomic():
             account = form.save()
             account.members.add(*members)
@@ -97,14 +134,17 @@ class Command(BaseCommand):
         return found
 
     @staticmethod
-    def _problems(form) -> list[str]:
-        names = {"app_secret": "secret", "access_token": "secret"}
+    def _problems(form, spec: AccountSpec) -> list[str]:
         lines = []
         for field, errors in form.errors.items():
-            for message in errors:
-                if field == "__all__":
-                    lines.append(message)
-                else:
-                    option = names.get(field, "--" + field.replace("_", "-"))
-                    lines.append(f"{option}: {message}")
+            credential = spec.field(field)
+            if field == "__all__":
+                option = ""
+            elif credential is not None and credential.secret:
+                option = "secret"
+            elif credential is not None and credential.flag:
+                option = credential.flag
+            else:
+                option = "--" + field.replace("_", "-")
+            lines += [f"{option}: {message}" if option else message for message in errors]
         return lines
