@@ -145,6 +145,8 @@ class AccountAdminForm(forms.ModelForm):
                 field.widget.is_set = bool(getattr(self.instance, credential.name))
                 if field.widget.is_set:
                     field.widget.widgets[0].attrs["placeholder"] = _("Leave empty to keep it")
+                # A new account must be given it; a stored one is kept when the box is left empty.
+                field.required = credential.required and not field.widget.is_set
             elif credential.required:
                 field.required = True
                 if credential.missing:

@@ -75,6 +75,8 @@ class TestEachPlatformsForm:
         for name in other_fields:
             assert f'name="{name}"' not in html
         assert str(spec.label) in row(html, "platform")  # shown, not a choice
+        always = {f"set_{f.name}" if f.secret else f.name for f in spec.fields if f.required}
+        assert {name for name in form_names(spec) if form.fields[name].required} == always
         assert spec.api_base() in form.fields["api_base"].help_text
 
     def test_change_form_shows_exactly_its_fields(self, superuser_client, code):
