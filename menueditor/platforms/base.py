@@ -713,7 +713,9 @@ class AccountSpec:
                     code="invalid_choice",
                 )
             elif f.pattern and not re.fullmatch(f.pattern, str(value)):
-                errors[f.name] = ValidationError(f.invalid, code="invalid")
+                # Not "invalid": a ModelForm puts its field's own "invalid" message (e.g. "Enter a whole
+                # number.") in place of a model error of that code.
+                errors[f.name] = ValidationError(f.invalid, code="pattern")
         for name in GENERIC_CREDENTIALS:
             if name not in self.names and getattr(account, name, ""):
                 errors[name] = ValidationError(
