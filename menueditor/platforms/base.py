@@ -622,15 +622,6 @@ class CredentialField:
         if self.secret and self.flag:
             raise ValueError(f"{self.name}: a secret never comes from the command line (no flag)")
 
-    def needed(self, account: Any) -> bool:
-        """Whether this account must have a value here (always, or because of another field)."""
-        if self.required:
-            return True
-        if self.required_when is None:
-            return False
-        other, values = self.required_when
-        return getattr(account, other, None) in values
-
 
 @dataclass(frozen=True)
 class Fieldset:
@@ -682,6 +673,24 @@ class AccountSpec:
         value = getattr(settings, name, None) or os.environ.get(name) or self.default_api_base
         return value.rstrip("/")
 
+    def value_of(self, account: Any, name: str) -> Any:
+        """The account's value of a field, or that field's default when it is empty."""
+        value = getattr(account, name, None)
+        field = self.field(name)
+        return field.default if value in (None, "") and field is not None and field.default else value
+
+    def needed(self, account: Any) -> tuple[CredentialField, ...]:
+        """The fields this account must fill: the required ones, and those its other fields call for."""
+        return tuple(
+            f
+            for f in self.fields
+            if f.required
+            or (
+                f.required_when is not None
+                and self.value_of(account, f.required_when[0]) in f.required_when[1]
+            )
+        )
+
     def normalize(self, account: Any) -> None:
         """Strip text values, apply each field's normalize, put in defaults for empty choices."""
         for f in self.fields:
@@ -699,10 +708,11 @@ class AccountSpec:
         """Normalize the account's credentials and say what is wrong, keyed by the field to fix."""
         self.normalize(account)
         errors: dict[str, ValidationError] = {}
+        needed = self.needed(account)
         for f in self.fields:
             value = getattr(account, f.name, None)
             if value is None or value == "":
-                if f.needed(account):
+                if f in needed:
                     errors[f.name] = ValidationError(
                         f.missing or _("%(field)s is required.") % {"field": f.label}, code="missing"
                     )
@@ -727,9 +737,9 @@ class AccountSpec:
 
     def is_complete(self, account: Any) -> bool:
         """Whether every credential this account needs is there (not whether it works)."""
-        return all(getattr(account, f.name, None) not in (None, "") for f in self.fields if f.needed(account))
+        return all(getattr(account, f.name, None) not in (None, "") for f in self.needed(account))
 
     def secret_for(self, account: Any) -> CredentialField | None:
         """The secret this account needs, given its other fields (the one account_add reads)."""
-        needed = [f for f in self.secrets if f.needed(account)]
+        needed = [f for f in self.needed(account) if f.secret]
         return (needed or list(self.secrets) or [None])[0]

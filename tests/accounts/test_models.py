@@ -80,6 +80,21 @@ class TestWeiboValidation:
         assert set(errors) == {"app_id", "app_secret"}
 
 
+class TestComplete:
+    """What the admin's list shows as "credentials": each account has what its platform needs."""
+
+    def test_an_empty_token_mode_counts_as_the_default_one(self):
+        spec = wechat().spec
+        assert spec.is_complete(wechat(token_mode=""))
+        assert not spec.is_complete(wechat(token_mode="", app_secret=""))
+        assert not spec.is_complete(wechat(token_mode="authorizer"))
+        assert spec.is_complete(wechat(token_mode="authorizer", app_secret="", access_token="t"))
+
+    def test_weibo_needs_its_token(self):
+        assert weibo().spec.is_complete(weibo())
+        assert not weibo().spec.is_complete(weibo(access_token=""))
+
+
 def test_slug_must_be_unique(db):
     wechat().save()
     assert "slug" in errors_of(wechat(name="Other"))

@@ -91,9 +91,7 @@ class Command(BaseCommand):
         members = self._lookup(get_user_model(), "username", options["member"], "user")
         groups = self._lookup(Group, "name", options["group"], "group")
         # Which secret the platform needs may depend on the other fields (a token mode, say).
-        probe = Account(platform=options["platform"], **values)
-        spec.normalize(probe)
-        secret_field = spec.secret_for(probe)
+        secret_field = spec.secret_for(Account(platform=options["platform"], **values))
         data = {
             "name": options["name"],
             "slug": options["slug"],
