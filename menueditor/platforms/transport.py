@@ -12,6 +12,7 @@ import json
 import logging
 import socket
 import threading
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -134,11 +135,21 @@ def _timed_out(url: str, seconds: float, detail: str, *, unanswered: bool = True
     )
 
 
-def send(session: requests.Session, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
+def send(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    is_reply: Callable[[dict[str, Any]], bool] | None = None,
+    **kwargs: Any,
+) -> dict[str, Any]:
     """Make one HTTP call and return the decoded JSON object; PlatformError for any transport trouble.
 
-    The whole call (connect, send, every byte of the answer) ends by deadline(): a timer cuts the
-    connection off, because requests' own timeouts restart with every byte a trickling server sends.
+    An answer with an HTTP error status is the platform's own reply only when `is_reply` (the
+    platform client's) says its JSON body is one: some platforms send their errors so; any other
+    error status is a transport failure. The whole call (connect, send, every byte of the answer)
+    ends by deadline(): a timer cuts the connection off, because requests' own timeouts restart
+    with every byte a trickling server sends.
     """
     safe_url = redact(url)
     limit = deadline()
@@ -183,8 +194,7 @@ def send(session: requests.Session, method: str, url: str, **kwargs: Any) -> dic
     logger.debug("%s %s -> HTTP %s", method, safe_url, response.status_code)
     data = _json_object(response.content)
     if not 200 <= response.status_code < 300:
-        # Weibo answers its errors with HTTP 400/403 and a JSON body: that body is the real answer.
-        if data is not None and any(k in data for k in ("errcode", "error_code", "error")):
+        if data is not None and is_reply is not None and is_reply(data):
             return data
         raise PlatformError(
             f"http_{response.status_code}",

@@ -20,7 +20,7 @@ from menueditor.tree import MenuTree
 from ..base import LiveMenu, TokenStore
 from ..token_refresh import obtain_token
 from ..transport import PlatformError, logger, new_session, send, unknown_code_hint
-from .hints import TOKEN_ERRORS, TOKEN_MARGIN_SECONDS, WHEN_VISIBLE, _error_from
+from .hints import TOKEN_ERRORS, TOKEN_MARGIN_SECONDS, WHEN_VISIBLE, _error_from, is_reply
 from .live import convert_selfmenu_info, read_menu_get
 from .rules import WECHAT
 
@@ -94,7 +94,7 @@ class WeChatTokens:
                     "secret": self.account.app_secret,
                 }
             )
-            data = send(self.session, "GET", f"{base}/cgi-bin/token?{query}")
+            data = send(self.session, "GET", f"{base}/cgi-bin/token?{query}", is_reply=is_reply)
         else:
             body = {
                 "grant_type": "client_credential",
@@ -108,6 +108,7 @@ class WeChatTokens:
                 f"{base}/cgi-bin/stable_token",
                 data=json.dumps(body).encode("utf-8"),
                 headers={"Content-Type": "application/json; charset=utf-8"},
+                is_reply=is_reply,
             )
         error = _error_from(data, self.mode)
         if error is not None:
@@ -151,7 +152,7 @@ class WeChatClient:
     def _request(self, method: str, path: str, token: str, body: bytes | None) -> dict[str, Any]:
         url = f"{self.account.effective_api_base}{path}?access_token={quote(token, safe='')}"
         headers = {"Content-Type": "application/json; charset=utf-8"} if body is not None else {}
-        data = send(self.session, method, url, data=body, headers=headers)
+        data = send(self.session, method, url, data=body, headers=headers, is_reply=is_reply)
         error = _error_from(data, self.tokens.mode)
         if error is not None:
             raise error

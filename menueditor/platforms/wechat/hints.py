@@ -122,6 +122,11 @@ def wechat_hint(code: str, message: str, *, token_mode: str = "") -> str:
     return unknown_code_hint(code, message)
 
 
+def is_reply(data: dict[str, Any]) -> bool:
+    """Whether a JSON body sent with an HTTP error status is still WeChat's own reply."""
+    return "errcode" in data
+
+
 def _error_from(data: dict[str, Any], token_mode: str = "") -> PlatformError | None:
     """The error a WeChat reply carries, or None. Branch on errcode only: errmsg has a request id.
 

@@ -19,7 +19,7 @@ from menueditor.tree import MenuTree
 from ..base import LiveMenu, TokenStore
 from ..token_refresh import obtain_token
 from ..transport import PlatformError, logger, new_session, send, unknown_code_hint
-from .hints import TOKEN_ERRORS, TOKEN_MARGIN_SECONDS, WHEN_VISIBLE, error_from
+from .hints import TOKEN_ERRORS, TOKEN_MARGIN_SECONDS, WHEN_VISIBLE, error_from, is_reply
 from .live import NO_MENU, no_menu, read_menu_get
 from .rules import WECOM
 
@@ -64,7 +64,8 @@ class WeComTokens:
         if not corp_id or not secret:
             raise _not_configured("corp ID or secret missing")
         query = urlencode({"corpid": corp_id, "corpsecret": secret})
-        data = send(self.session, "GET", f"{self.account.effective_api_base}/cgi-bin/gettoken?{query}")
+        url = f"{self.account.effective_api_base}/cgi-bin/gettoken?{query}"
+        data = send(self.session, "GET", url, is_reply=is_reply)
         error = error_from(data)
         if error is not None:
             raise error
@@ -116,7 +117,7 @@ class WeComClient:
             f"?access_token={quote(token, safe='')}&agentid={quote(self._agent_id(), safe='')}"
         )
         headers = {"Content-Type": "application/json; charset=utf-8"} if body is not None else {}
-        data = send(self.session, method, url, data=body, headers=headers)
+        data = send(self.session, method, url, data=body, headers=headers, is_reply=is_reply)
         error = error_from(data)
         if error is not None:
             raise error

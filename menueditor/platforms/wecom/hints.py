@@ -116,6 +116,11 @@ def wecom_hint(code: str, message: str) -> str:
     return str(WECOM_HINTS[code]) % params
 
 
+def is_reply(data: dict[str, Any]) -> bool:
+    """Whether a JSON body sent with an HTTP error status is still WeCom's own reply."""
+    return "errcode" in data
+
+
 def error_from(data: dict[str, Any]) -> PlatformError | None:
     """The error a WeCom reply carries, or None. Branch on errcode only: errmsg carries hints and ids.
 

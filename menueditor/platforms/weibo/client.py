@@ -15,7 +15,7 @@ from menueditor.tree import MenuTree
 
 from ..base import LiveMenu
 from ..transport import PlatformError, new_session, send, unknown_code_hint
-from .hints import WHEN_VISIBLE, _error_from
+from .hints import WHEN_VISIBLE, _error_from, is_reply
 from .live import read_show
 from .rules import WEIBO
 
@@ -57,7 +57,7 @@ class WeiboClient:
         return f"{self.account.effective_api_base}{path}?access_token={quote(token, safe='')}"
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        data = send(self.session, method, self._url(path), **kwargs)
+        data = send(self.session, method, self._url(path), is_reply=is_reply, **kwargs)
         error = _error_from(data)
         if error is not None:
             raise error

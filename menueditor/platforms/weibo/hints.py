@@ -56,6 +56,12 @@ def weibo_hint(code: str, message: str) -> str:
     return unknown_code_hint(code, message)
 
 
+def is_reply(data: dict[str, Any]) -> bool:
+    """Whether a JSON body sent with an HTTP error status is Weibo's own reply: Weibo answers its
+    errors with HTTP 400 or 403 and {"error_code": ..., "error": ...}."""
+    return "error_code" in data or "error" in data
+
+
 def _error_from(data: dict[str, Any]) -> PlatformError | None:
     """The error a Weibo reply carries, or None; error_code comes as a number or a string.
 
