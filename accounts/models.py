@@ -72,6 +72,8 @@ class Account(models.Model):
     # How the platform's client obtains tokens, for platforms with a choice (the spec lists them).
     token_mode = models.CharField(_("token mode"), max_length=12, blank=True)
     access_token = EncryptedTextField(_("access token"), blank=True)
+    # For platforms whose account is one application of a company: that application's number.
+    agent_id = models.PositiveIntegerField(_("agent ID"), null=True, blank=True)
     api_base = models.URLField(
         _("API base URL"),
         blank=True,

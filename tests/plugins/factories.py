@@ -57,6 +57,12 @@ def make_account(*, platform: str = "wechat", members: tuple[User, ...] = (), **
     }
     if platform == "wechat":
         defaults |= {"app_id": "wx0123456789abcdef", "app_secret": "demo-app-secret"}
+    elif platform == "wecom":  # the simulator's default WeCom application
+        defaults |= {
+            "app_id": "ww0123456789abcdef",
+            "agent_id": 1000002,
+            "app_secret": "demo-wecom-app-secret",
+        }
     else:
         defaults |= {"access_token": "demo-weibo-token"}
     account = Account.objects.create(**(defaults | fields))
