@@ -244,6 +244,14 @@ class PlatformRules:
         return tuple(self.fields[f] for f in button_type.fields) if button_type else ()
 
     # -- reading and writing --------------------------------------------------------------------
+    # A new draft's one button: a type of the platform's and the values that make it valid.
+    starter_type: str = ""
+    starter_values: dict[str, str] = {}
+
+    def starter_tree(self, name: str) -> MenuTree:
+        """The smallest menu the platform accepts, so that a new draft opens on something real."""
+        return MenuTree([Button(name=name, type=self.starter_type, values=dict(self.starter_values))])
+
     def parse(self, data: Any) -> MenuTree:
         return parse_menu(data)
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Account
 from menueditor import publishing
 from menueditor.models import Menu, Publication
-from menueditor.tree import Button, MenuTree
+from menueditor.platforms import get_platform
 
 
 def editor_url(menu: Menu) -> str:
@@ -86,11 +86,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "menus/home.html", context)
 
 
-def starter_tree() -> MenuTree:
-    """The smallest menu every platform accepts: one button, so the editor opens on something real."""
-    return MenuTree([Button(name=_("Menu"), type="click", values={"key": "MENU_1"})])
-
-
 @login_required
 @require_POST
 def draft_start(request: HttpRequest, slug: str) -> HttpResponse:
@@ -101,7 +96,7 @@ def draft_start(request: HttpRequest, slug: str) -> HttpResponse:
     menu = Menu.objects.create(
         account=account,
         title=_("New menu, %(when)s") % {"when": date_format(now, "SHORT_DATETIME_FORMAT")},
-        tree=starter_tree().to_json(),
+        tree=get_platform(account.platform).starter_tree(_("Menu")).to_json(),
         updated_by=request.user,
     )
     return redirect(editor_url(menu))

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from menueditor.models import Menu, Publication
-from menueditor.platforms import get_platform
+from menueditor.platforms import PLATFORMS, get_platform
 from menueditor.tree import parse_menu
 from tests.views.conftest import EDIT, PUBLISH, client_for
 
@@ -132,7 +132,7 @@ def test_start_a_draft_in_chinese_names_the_button_in_chinese(team):
     assert len(tree["button"]) == 1
 
 
-@pytest.mark.parametrize("platform", ["wechat", "weibo"])
+@pytest.mark.parametrize("platform", list(PLATFORMS))
 def test_starter_menu_is_valid_on_every_platform(factories, platform):
     user = factories.user(perms=EDIT)
     account = factories.account(platform=platform, members=(user,))

@@ -139,6 +139,9 @@ class WeChatRules(PlatformRules):
             ),
         )
     }
+    # A new draft's one button: a click that sends a key, valid as it stands.
+    starter_type = "click"
+    starter_values = {"key": "MENU_1"}
     # Which WeChat error code each rule answers with; the second item is the level (1 top, 2 sub).
     error_codes = {
         ("count", 1): "40016",

@@ -47,6 +47,9 @@ class WeiboRules(PlatformRules):
             ButtonType("view", _("Open web page"), ("url",), _("Opens the web page in Weibo.")),
         )
     }
+    # A new draft's one button: a click that sends a key, valid as it stands.
+    starter_type = "click"
+    starter_values = {"key": "MENU_1"}
 
     # -- the registry's entry points (the HTTP side is imported only when it is used) --------------
     def client(self, account, token_store=None):
