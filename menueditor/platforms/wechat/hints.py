@@ -1,4 +1,7 @@
-"""WeChat's error codes in plain language, and reading the error a reply carries."""
+"""WeChat's error codes in plain language, and reading the error a reply carries.
+
+The limits in the advice come from the rules' tables (rules.py), never written out again here.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..codes import read_code, shown_code, storable_text
 from ..transport import PlatformError, unknown_code_hint
+from .rules import WECHAT
 
 # The token was refused: invalid (40001), superseded (40014) or expired (42001).
 TOKEN_ERRORS = frozenset({"40001", "40014", "42001"})
@@ -29,16 +33,21 @@ WECHAT_HINTS: dict[str, Any] = {
         "(设置与开发 > 基本配置). The change takes a few minutes."
     ),
     "40243": _("The AppSecret is frozen: unfreeze it in the MP console."),
-    "40016": _("Wrong number of buttons: a menu has 1 to 3 top-level buttons."),
-    "40023": _("Wrong number of sub-buttons: a button that opens a sub-menu has 1 to 5 of them."),
+    "40016": _("Wrong number of buttons: a menu has 1 to %(top)d top-level buttons."),
+    "40023": _("Wrong number of sub-buttons: a button that opens a sub-menu has 1 to %(sub)d of them."),
     "40017": _(
         "WeChat does not accept a button type used here: use one of the types the editor offers; "
         "a button with sub-buttons carries no type."
     ),
-    "40018": _("A top-level button name is too long: at most 16 bytes (5 Chinese characters)."),
-    "40025": _("A sub-button name is too long: at most 60 bytes (20 Chinese characters)."),
-    "40019": _("A button's key is missing or too long: 1 to 128 bytes."),
-    "40020": _("A button's web address is missing or too long: 1 to 1024 bytes."),
+    "40018": _(
+        "A top-level button name is too long: at most %(name_top)d bytes (%(name_top_chars)d Chinese "
+        "characters)."
+    ),
+    "40025": _(
+        "A sub-button name is too long: at most %(name_sub)d bytes (%(name_sub_chars)d Chinese characters)."
+    ),
+    "40019": _("A button's key is missing or too long: 1 to %(key)d bytes."),
+    "40020": _("A button's web address is missing or too long: 1 to %(url)d bytes."),
     "40022": _("The menu has more than two levels: sub-buttons cannot have sub-buttons."),
     "40033": _(
         "WeChat found \\u escapes in what this app sent. This is a bug of this app: please report it."
@@ -74,7 +83,7 @@ WECHAT_HINTS: dict[str, Any] = {
     "65301": _("No conditional menu has that menuid: it may have been deleted already."),
     "65302": _("No follower matches that user: check the openid or WeChat ID."),
     "65303": _("A conditional menu needs a default menu first: publish a default menu, then try again."),
-    "65316": _("The menu links to too many different domains (at most 3): use fewer domains."),
+    "65316": _("The menu links to too many different domains (at most %(domains)d): use fewer domains."),
     "65317": _("A web address in the menu is not valid: correct it."),
     "65320": _(
         "WeChat no longer accepts conditional menus by sex, region or language: match on a follower tag."
@@ -107,16 +116,30 @@ _CONDITIONAL_HINT = _(
 _IP_PATTERN = re.compile(r"invalid ip\s+([0-9A-Fa-f:.]+)", re.IGNORECASE)
 
 
+def _limits() -> dict[str, int]:
+    """The figures the advice quotes, read from the rules' tables."""
+    per_character = WECHAT.byte_length("中")
+    return {
+        "top": WECHAT.max_buttons,
+        "sub": WECHAT.max_sub_buttons,
+        "name_top": WECHAT.name_limit(1),
+        "name_sub": WECHAT.name_limit(2),
+        "name_top_chars": WECHAT.name_limit(1) // per_character,
+        "name_sub_chars": WECHAT.name_limit(2) // per_character,
+        "key": WECHAT.field_limit("key"),
+        "url": WECHAT.field_limit("url"),
+        "domains": WECHAT.max_conditional_domains,
+    }
+
+
 def wechat_hint(code: str, message: str, *, token_mode: str = "") -> str:
     """Plain-language advice for a WeChat error code, in the active language."""
     if code in TOKEN_ERRORS:
         return str(_AUTHORIZER_REFUSED_HINT if token_mode == "authorizer" else _TOKEN_REFUSED_HINT)
-    if code == "40164":
-        match = _IP_PATTERN.search(message or "")
-        ip = match.group(1).rstrip(".,") if match else gettext("named in the message")
-        return str(WECHAT_HINTS[code]) % {"ip": ip}
     if code in WECHAT_HINTS:
-        return str(WECHAT_HINTS[code])
+        match = _IP_PATTERN.search(message or "") if code == "40164" else None
+        ip = match.group(1).rstrip(".,") if match else gettext("named in the message")
+        return str(WECHAT_HINTS[code]) % {**_limits(), "ip": ip}
     if code.isdigit() and 65301 <= int(code) <= 65320:
         return str(_CONDITIONAL_HINT) % {"code": code, "message": message}
     return unknown_code_hint(code, message)

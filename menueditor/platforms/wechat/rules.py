@@ -139,6 +139,8 @@ class WeChatRules(PlatformRules):
             ),
         )
     }
+    # Conditional menus may link to at most this many domains (65316); this app does not send them.
+    max_conditional_domains = 3
     # A new draft's one button: a click that sends a key, valid as it stands.
     starter_type = "click"
     starter_values = {"key": "MENU_1"}

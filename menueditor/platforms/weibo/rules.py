@@ -30,7 +30,6 @@ class WeiboRules(PlatformRules):
     # or other character outside the basic plane 4. Its own example's "查询客服电话" is 12 of 16 bytes
     # (18 in UTF-8), and menu/show.json's page answers with it, so Weibo accepted it (platforms.md).
     byte_encoding = "gb18030"
-    byte_note = _("Weibo counts a Chinese character as 2 bytes (a letter or digit 1, an emoji 4).")
     fields = {
         "key": FieldSpec("key", _("Key"), 128, _("Sent to your server when the button is tapped.")),
         "url": FieldSpec("url", _("Web address"), 256, _("The page the button opens.")),
@@ -50,6 +49,14 @@ class WeiboRules(PlatformRules):
     # A new draft's one button: a click that sends a key, valid as it stands.
     starter_type = "click"
     starter_values = {"key": "MENU_1"}
+
+    @property
+    def byte_note(self) -> str:
+        """How Weibo counts, in the active language, with the encoding's own figures."""
+        return _(
+            "Weibo counts a Chinese character as %(cjk)d bytes (a letter or digit %(ascii)d, an emoji "
+            "%(emoji)d)."
+        ) % {"cjk": self.byte_length("中"), "ascii": self.byte_length("a"), "emoji": self.byte_length("😀")}
 
     # -- the registry's entry points (the HTTP side is imported only when it is used) --------------
     def client(self, account, token_store=None):
