@@ -70,6 +70,9 @@ class Publication(models.Model):
         PENDING = "pending", _("In progress")
         # The platform did not answer in time: the call may or may not have changed the live menu.
         UNKNOWN = "unknown", _("Outcome unknown")
+        # A scheduled publish that found the live menu changed since it was scheduled: nothing was
+        # sent, the differences are in the message (menueditor/scheduling.py).
+        HELD = "held", _("Held")
 
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="publications", verbose_name=_("account")
@@ -120,3 +123,107 @@ class Publication(models.Model):
         if self.action == self.Action.PULL:
             return get_platform(self.account.platform).read_stored(self.payload).tree
         return None
+
+
+class ScheduledPublishQuerySet(models.QuerySet):
+    def for_user(self, user) -> ScheduledPublishQuerySet:
+        return self.filter(account__in=Account.objects.for_user(user))
+
+    def upcoming(self) -> ScheduledPublishQuerySet:
+        """Not finished yet: waiting for its time (or a retry), or running now."""
+        return self.filter(
+            state__in=[ScheduledPublish.State.SCHEDULED, ScheduledPublish.State.RUNNING]
+        ).order_by("run_at", "pk")
+
+
+class ScheduledPublish(models.Model):
+    """A publish of a draft at a set time, run by a task of the tasks framework (menueditor/tasks.py).
+
+    A campaign's switch back ("then publish <draft> at <time>") is a second one, linked by revert_of.
+    Times are stored in UTC and entered and shown in the account's time zone (scheduling.py).
+    """
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        RUNNING = "running", _("Running")
+        PUBLISHED = "published", _("Published")
+        HELD = "held", _("Held")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="scheduled_publishes", verbose_name=_("account")
+    )
+    menu = models.ForeignKey(
+        Menu,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="scheduled_publishes",
+        verbose_name=_("draft"),
+    )
+    revert_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="revert",
+        verbose_name=_("switches back after"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("scheduled by"),
+    )
+    created_at = models.DateTimeField(_("scheduled on"), auto_now_add=True)
+    run_at = models.DateTimeField(_("publish at"), db_index=True)
+    # The live menu when the publish was scheduled (for a switch back: what the campaign put live);
+    # the task publishes only while the live menu is still that one, and is held otherwise.
+    expected_live = models.CharField(_("live menu expected"), max_length=64, blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SCHEDULED)
+    # The task that acts next (a retry, a move and the watch over a running attempt enqueue a new one;
+    # any other task for this schedule finds it is not the one and does nothing).
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    waits = models.PositiveSmallIntegerField(_("waits for another publish"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # A running attempt that has not finished by then was interrupted (its worker died).
+    running_until = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    publication = models.ForeignKey(
+        Publication,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("history entry"),
+    )
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    code = models.CharField(_("code"), max_length=32, blank=True)
+    hint = models.TextField(_("what happened"), blank=True)
+
+    objects = ScheduledPublishQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["run_at", "pk"]
+        verbose_name = _("scheduled publish")
+        verbose_name_plural = _("scheduled publishes")
+        indexes = [models.Index(fields=["account", "state", "run_at"])]
+
+    def __str__(self) -> str:
+        when = f"{timezone.localtime(self.run_at):%Y-%m-%d %H:%M}" if self.run_at else ""
+        return f"{self.account.slug} {when} {self.get_state_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be cancelled or moved: it has not started (or waits for its next attempt)."""
+        return self.state == self.State.SCHEDULED

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "accounts",
     "menueditor",
 ]
@@ -180,6 +181,33 @@ STORAGES = {
 # Seconds one platform call may take in all, connect to last byte (menueditor/platforms/transport.py).
 PLATFORM_TIMEOUT = env.float("PLATFORM_TIMEOUT", default=10.0)
 
+# Background work (scheduled publishes, reverts, their retries) through Django's tasks framework:
+# the queue is a table in the same database, run by `manage.py db_worker` beside gunicorn.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A scheduled publish the platform refused for a passing reason is tried again after 1, 2, 4 ...
+# minutes, at most this many attempts in all; one that finds another publish running waits a while.
+SCHEDULE_ATTEMPTS = env.int("SCHEDULE_ATTEMPTS", default=4)
+SCHEDULE_RETRY_SECONDS = env.float("SCHEDULE_RETRY_SECONDS", default=60.0)
+SCHEDULE_BUSY_SECONDS = env.float("SCHEDULE_BUSY_SECONDS", default=20.0)
+SCHEDULE_BUSY_WAITS = env.int("SCHEDULE_BUSY_WAITS", default=30)
+
+# Mail to whoever scheduled a publish (published, held, failed) through Django's mailers: printed
+# on the worker's console unless EMAIL_BACKEND names SMTP (see .env.example), whose server gets
+# EMAIL_TIMEOUT seconds, so that a slow one never holds a worker for long.
+_MAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+MAILERS = {"default": {"BACKEND": _MAIL_BACKEND}}
+if _MAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env.str("EMAIL_HOST", default="localhost"),
+        "port": env.int("EMAIL_PORT", default=25),
+        "username": env.str("EMAIL_HOST_USER", default=""),
+        "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+        "use_ssl": env.bool("EMAIL_USE_SSL", default=False),
+        "timeout": env.float("EMAIL_TIMEOUT", default=20.0),
+    }
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="menueditor@localhost")
+
 # Security: strict CSP (no inline script or style), secure cookies unless explicitly developing.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -204,6 +232,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # Intranet hosts cannot be on the browsers' HSTS preload list, so preloading is an explicit choice.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+if "EMAIL_BACKEND" not in env.ENVIRON:
+    # The console mailer is the deliberate default (mails land in the worker's log); the deploy
+    # check's "development-only email backend" is for those who chose nothing by mistake.
+    SILENCED_SYSTEM_CHECKS.append("mail.E001")
 if env.bool("BEHIND_HTTPS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

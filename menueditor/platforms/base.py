@@ -198,6 +198,9 @@ class PlatformRules:
     byte_note: Any = ""
     # The credentials an account of this platform holds (its package's account.py).
     account: AccountSpec | None = None
+    # Error codes that mean "try again later" (busy, a rate limit): a scheduled publish refused with
+    # one is retried after a wait (menueditor/scheduling.py); any other code is final.
+    retry_later_codes: frozenset[str] = frozenset()
 
     # -- the registry's entry points, filled in by each platform package ------------------------
     def client(self, account, token_store: TokenStore) -> PlatformClient:

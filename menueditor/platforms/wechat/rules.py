@@ -43,6 +43,8 @@ class WeChatRules(PlatformRules):
     name_limits = {1: 16, 2: 60}
     # About 4 CJK characters top level and 8 sub level before "..." (menu/create, 注意事项).
     display_widths = {1: 8, 2: 16}
+    # platforms.md: -1 "platform busy, retry in a moment", 45011 "per-minute limit, wait a minute".
+    retry_later_codes = frozenset({"-1", "45011"})
     # key 128 and url 1024 bytes are WeChat's; the page gives no figure for the other fields, so
     # theirs are our own ceilings, well above any real AppID (18), media_id or article_id (~64).
     fields = {

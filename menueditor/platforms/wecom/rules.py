@@ -20,6 +20,8 @@ class WeComRules(PlatformRules):
     code = "wecom"
     label = _("WeCom")
     account = ACCOUNT
+    # platforms.md: 45009, 45033 "frequency / concurrency limit, wait and retry".
+    retry_later_codes = frozenset({"45009", "45033"})
     max_buttons = 3
     max_sub_buttons = 5
     # Counted in UTF-8 bytes, as WeChat counts; sub-button names have 40 bytes, not WeChat's 60.

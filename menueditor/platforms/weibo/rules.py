@@ -18,6 +18,8 @@ class WeiboRules(PlatformRules):
     code = "weibo"
     label = _("Weibo")
     account = ACCOUNT
+    # platforms.md: 10001, 10002, 10003 "platform trouble, retry later".
+    retry_later_codes = frozenset({"10001", "10002", "10003"})
     max_buttons = 3
     max_sub_buttons = 5
     # "菜单标题，不超过16个字节，子菜单不超过40个字节"
