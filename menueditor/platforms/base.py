@@ -754,3 +754,18 @@ class AccountSpec:
         """The secret this account needs, given its other fields (the one account_add reads)."""
         needed = [f for f in self.needed(account) if f.secret]
         return (needed or list(self.secrets) or [None])[0]
+
+
+# -- a demo account against the simulator -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """An account of a platform that talks to the simulator, holding the simulator's default
+    credentials (simulator/<platform>.py), and a sample draft: what `manage.py demo_setup` sets up."""
+
+    slug: str
+    name: str
+    credentials: dict[str, Any]  # Account fields, e.g. {"app_id": ..., "app_secret": ...}
+    sample: dict[str, Any]  # the sample draft's menu, {"button": [...]}
+    path: str = ""  # added to the simulator's URL when the simulator serves the platform there

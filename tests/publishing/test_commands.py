@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from accounts.models import Account
 from menueditor.models import Menu, Publication
+from menueditor.platforms import PLATFORMS
 
 from .conftest import snapshot
 
@@ -217,6 +218,19 @@ def test_demo_setup_points_two_accounts_at_the_simulator_and_can_run_again(simul
         assert "Published" in out
     assert simulator.wechat_menu == wechat.menus.get().tree
     assert simulator.weibo_menu == weibo.menus.get().tree
+
+
+def test_demo_setup_makes_a_demo_account_of_every_platform_publishing_to_the_simulator(simulator, factories):
+    run("demo_setup", "--simulator-url", simulator.url)
+    admin = factories.user(superuser=True, username="demo-admin")
+    demos = {code: platform.demo() for code, platform in PLATFORMS.items()}
+    assert all(demos.values()), "every registered platform has a demo account"
+    for code, demo in demos.items():
+        account = Account.objects.get(slug=demo.slug)
+        assert (account.platform, account.api_base) == (code, simulator.url + demo.path)
+        out, _err = run("menu_publish", str(account.menus.get().pk), "--user", admin.username)
+        assert "Published" in out, code
+    assert len([r for r in simulator.requests if "menu/create" in r.path]) == len(demos)
 
 
 def test_demo_setup_follows_a_new_simulator_url(simulator):

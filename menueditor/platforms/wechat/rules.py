@@ -17,6 +17,7 @@ from menueditor.tree import MenuTree, decode_json, parse_menu
 from ..base import (
     ERROR,
     ButtonType,
+    DemoAccount,
     FieldSpec,
     LiveMenu,
     PlatformRules,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from menueditor.tree import MenuTree
 
-from ..base import ButtonType, FieldSpec, LiveMenu, PlatformRules, TokenStore
+from ..base import ButtonType, DemoAccount, FieldSpec, LiveMenu, PlatformRules, TokenStore
 from .account import ACCOUNT
 
 _KEY_HELP = _("Pushes an event carrying this key to your server.")

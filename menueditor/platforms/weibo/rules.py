@@ -10,7 +10,7 @@ import json
 
 from django.utils.translation import gettext_lazy as _
 
-from ..base import ButtonType, FieldSpec, LiveMenu, PlatformRules
+from ..base import ButtonType, DemoAccount, FieldSpec, LiveMenu, PlatformRules
 from .account import ACCOUNT
 
 
