@@ -211,6 +211,10 @@ class PlatformRules:
         """Read back a live-menu reply this app stored in a Publication."""
         raise NotImplementedError(f"{self.code} cannot read stored replies")
 
+    def demo(self) -> DemoAccount | None:
+        """The demo account `manage.py demo_setup` points at the simulator, or None for none."""
+        return None
+
     # -- counting -------------------------------------------------------------------------------
     def byte_length(self, text: str) -> int:
         """Bytes of a name, key or address as the platform counts them (in `byte_encoding`)."""

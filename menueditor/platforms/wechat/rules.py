@@ -219,5 +219,10 @@ class WeChatRules(PlatformRules):
 
         return read_live_text(raw)
 
+    def demo(self) -> DemoAccount:
+        from .demo import DEMO
+
+        return DEMO
+
 
 WECHAT = WeChatRules()

@@ -122,5 +122,10 @@ class WeComRules(PlatformRules):
 
         return read_live_text(raw)
 
+    def demo(self) -> DemoAccount:
+        from .demo import DEMO
+
+        return DEMO
+
 
 WECOM = WeComRules()

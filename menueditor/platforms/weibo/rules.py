@@ -72,5 +72,10 @@ class WeiboRules(PlatformRules):
         data = json.loads(raw) if raw else {}
         return read_show(data) if isinstance(data, dict) else LiveMenu(None, raw)
 
+    def demo(self) -> DemoAccount:
+        from .demo import DEMO
+
+        return DEMO
+
 
 WEIBO = WeiboRules()
