@@ -31,7 +31,8 @@ _CLIENT_NOTE = _("Needs WeChat 5.4 or later; older clients do nothing.")
 
 
 # Every mini program AppID is "wx" and 16 hexadecimal digits, lower case (the page's own: wx286b93c14bbf93aa).
-_MINIPROGRAM_APPID = re.compile(r"wx[0-9a-f]{16}")
+APPID_DIGITS = 16
+_MINIPROGRAM_APPID = re.compile(rf"wx[0-9a-f]{{{APPID_DIGITS}}}")
 
 
 class WeChatRules(PlatformRules):
@@ -188,11 +189,15 @@ class WeChatRules(PlatformRules):
                 self._problem(
                     path,
                     "appid",
-                    _("a mini program AppID is “wx” and 16 lower-case letters and digits; found “%(found)s”"),
+                    _(
+                        "a mini program AppID is “wx” and %(digits)d lower-case letters and digits; "
+                        "found “%(found)s”"
+                    ),
                     "appid",
                     level,
                     severity=ERROR,
                     found=appid,
+                    digits=APPID_DIGITS,
                 )
             )
         return problems
