@@ -502,7 +502,8 @@ def _record_pull(account: Account, user, live: LiveMenu) -> PullResult:
 
 
 def delete_live_menu(account: Account, user, *, check_permission: bool = True) -> Outcome:
-    """Delete the live menu (WeChat: with every conditional menu). Needs the publish permission."""
+    """Delete the live menu (and, where the platform has them, its conditional menus). Needs the
+    publish permission."""
     if check_permission:
         _require(can_publish(user, account), _("You may not change the live menu of this account."))
     action = Publication.Action.DELETE
@@ -573,7 +574,8 @@ def restore_publication(publication: Publication, user) -> Menu:
 
 
 def check_connection(account: Account) -> Outcome:
-    """The admin's "test connection": WeChat gets a token and reads the menu; Weibo reads the menu."""
+    """The admin's "test connection": the client's check() (a token, where there is one, and the
+    live menu)."""
     client = client_for(account)
     try:
         message = client.check()

@@ -17,8 +17,8 @@ from typing import Any
 # What a button holds besides its fields: these are read and written by name.
 STRUCTURE_KEYS = frozenset({"name", "type", "sub_button"})
 
-# Guards against hostile input. A full WeChat menu (3 x 5 buttons with 1024-byte URLs) is well
-# under 100 kB, so these never refuse a real menu.
+# Guards against hostile input. The fullest menu of any platform (3 x 5 buttons with 1024-byte web
+# addresses) is well under 100 kB, so these never refuse a real menu.
 MAX_TEXT_BYTES = 1_000_000
 # Two levels are allowed; a third is parsed so that validation can name it, deeper is not a menu.
 MAX_DEPTH = 3
@@ -26,8 +26,8 @@ MAX_LIST_LENGTH = 100
 # A button of any platform has a handful of fields.
 MAX_FIELDS = 100
 # The most a saved draft may hold: its menu as JSON text (UTF-8, no \u escapes, as exported). A full
-# valid menu is a few kB (WeChat's largest: 3 x 5 mini program buttons with 1024-byte web addresses
-# and pages, 33 kB; 40 kB with every other type's values kept at their limits too); someone once
+# valid menu is a few kB (the largest any platform takes: 3 x 5 mini program buttons with 1024-byte
+# web addresses and pages, 33 kB; 40 kB with every other type's values at their limits too); someone once
 # stored a 2.4 MB button name. Checked by every form that saves a draft (menueditor/forms.py).
 MAX_DRAFT_BYTES = 64 * 1024
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from menueditor.platforms.base import PlatformRules, Problem
-from menueditor.tree import MAX_TEXT_BYTES, MenuParseError, MenuTree, parse_menu
+from menueditor.tree import MAX_TEXT_BYTES, MenuParseError, MenuTree
 
 STDIN = "-"
 
@@ -44,11 +44,12 @@ def source_name(path: str) -> str:
     return _("standard input") if path == STDIN else path
 
 
-def read_menu(path: str) -> MenuTree:
-    """Parse FILE as a menu; CommandError (one line) when it is unreadable or not a menu."""
+def read_menu(path: str, platform: PlatformRules) -> MenuTree:
+    """Parse FILE as a menu, in any shape the platform reads; CommandError (one line) when it is
+    unreadable or not a menu."""
     data = read_source(path)
     try:
-        return parse_menu(data)
+        return platform.parse(data)
     except MenuParseError as exc:
         message = " ".join(str(exc).split())  # the JSON decoder's detail, kept on one line
         raise CommandError(

@@ -159,7 +159,8 @@ ELLIPSIS = "..."
 _URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
-# JSON must escape these as \u00XX, which WeChat refuses (40033); no name or field needs them.
+# JSON must escape these as \u00XX, which a platform may refuse (one answers 40033); no name or field
+# needs them.
 _CONTROL = re.compile(r"[\x00-\x1f]")
 
 
@@ -190,7 +191,8 @@ class PlatformRules:
     # Platform error codes per rule, keyed (rule, level); see the platform module for sources.
     error_codes: dict[tuple[str, int], str] = {}
     url_fields: tuple[str, ...] = ("url",)
-    # WeChat's own example sends leaves with "sub_button": []; Weibo refuses any empty list.
+    # Whether a leaf may carry "sub_button": [] (one platform's own example sends it; another refuses
+    # any empty list).
     leaf_may_carry_empty_sub_button: bool = True
     # The encoding whose bytes the platform counts names, keys and addresses in (every limit above
     # and in `fields`), and one line for the editor saying how that counts, or "" to say nothing.

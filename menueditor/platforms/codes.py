@@ -1,6 +1,6 @@
 """The error code in a platform's reply, read strictly: a plain integer, or an unknown code.
 
-WeChat sends ``errcode`` as a number, Weibo ``error_code`` as a number or a string. Whatever else
+Platforms send their codes as numbers, some also as strings of digits. Whatever else
 arrives (``1e999``, which JSON reads as infinity, ``"Infinity"``, ``"²"``, which str.isdigit()
 accepts and int() refuses, floats, integers of hundreds of digits, booleans, objects) is not a code
 this app knows: it gets the unknown-code hint, and shows as it came, cut short, so that the person
@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-# Platform codes have at most 6 digits; -1 is WeChat's "busy".
+# Platform codes have at most 6 digits, and may be negative (-1 is a "busy" of one platform).
 _PLAIN_CODE = re.compile(r"-?[0-9]{1,12}")
 SHOWN_LENGTH = 32  # Publication.code holds 32 characters
 

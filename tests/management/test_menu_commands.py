@@ -56,6 +56,25 @@ def test_validate_a_valid_menu_says_so():
     assert out.strip() == "The menu is valid for WeChat."
 
 
+def test_validate_reads_the_shapes_the_platform_reads(tmp_path):
+    # WeChat's get_current_selfmenu_info answer wraps sub-button lists in {"list": [...]}.
+    console = {
+        "is_menu_open": 1,
+        "selfmenu_info": {
+            "button": [
+                {
+                    "name": "菜单",
+                    "sub_button": {"list": [{"type": "view", "name": "搜索", "url": "https://a.b/"}]},
+                }
+            ]
+        },
+    }
+    out, _err = run("menu_validate", "--platform", "wechat", write(tmp_path, console))
+    assert out.strip() == "The menu is valid for WeChat."
+    with pytest.raises(CommandError, match="is not a menu"):
+        run("menu_validate", "--platform", "weibo", write(tmp_path, console))
+
+
 def test_validate_prints_warnings_and_still_passes(tmp_path):
     out, _err = run("menu_validate", "--platform", "wechat", write(tmp_path, WARN_ONLY))
     lines = out.splitlines()

@@ -1,4 +1,5 @@
-"""Delete an account's live menu (WeChat: with its conditional menus), after confirmation."""
+"""Delete an account's live menu (and its conditional menus, where the platform has them), after
+confirmation."""
 
 from __future__ import annotations
 

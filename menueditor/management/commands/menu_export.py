@@ -16,9 +16,9 @@ from menueditor.tree import MenuParseError, parse_menu
 
 class Command(BaseCommand):
     help = (
-        "Print the payload that publishing the draft MENU_ID would send: for WeChat the menu/create "
-        "body, for Weibo the value of the `menus` form field. A draft the platform would refuse is "
-        "not printed (exit 1) unless --ignore-errors is given."
+        "Print the payload that publishing the draft MENU_ID would send: the menu text the platform's "
+        "create call carries (its whole body, or the form field that holds the menu). A draft the "
+        "platform would refuse is not printed (exit 1) unless --ignore-errors is given."
     )
 
     def add_arguments(self, parser):

@@ -48,7 +48,7 @@ class Command(BaseCommand):
             if "\x00" in title:  # PostgreSQL cannot store it; the editor's title field refuses it too
                 raise CommandError(_("the title holds a control character (U+0000): remove it"))
             rules = get_platform(target.platform)
-            tree = read_menu(file)
+            tree = read_menu(file, rules)
             problems = rules.validate(tree)
             # Problems go to standard error, so that standard output holds the id alone.
             for problem in problems:

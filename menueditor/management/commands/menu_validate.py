@@ -12,8 +12,9 @@ from menueditor.platforms import PLATFORMS, get_platform
 
 class Command(BaseCommand):
     help = (
-        "Validate a menu (JSON {\"button\": [...]} or WeChat's menu/get answer) against a platform's "
-        "rules. Exit 0 when the platform would accept it (warnings are printed), 1 when not."
+        'Validate a menu (JSON {"button": [...]}, or a platform\'s answer when reading its menu) '
+        "against a platform's rules. Exit 0 when the platform would accept it (warnings are printed), "
+        "1 when not."
     )
 
     def add_arguments(self, parser):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, platform: str, language: str, file: str, **options):
         rules = get_platform(platform)
         with translation.override(language):
-            tree = read_menu(file)
+            tree = read_menu(file, rules)
             problems = rules.validate(tree)
             for problem in problems:
                 self.stdout.write(problem_line(problem, rules))
