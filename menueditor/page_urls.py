@@ -1,9 +1,9 @@
-"""URLs of the pages around the editor: sign-in, home, drafts, pull, history, delete live."""
+"""URLs of the pages around the editor: sign-in, home, drafts, pull, history, delete live, schedules."""
 
 from django.urls import path
 
 import menueditor.converters  # noqa: F401  (registers <id:...>)
-from menueditor.views import auth, history, pages
+from menueditor.views import auth, history, pages, schedules
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -16,4 +16,7 @@ urlpatterns = [
     path("accounts/<slug:slug>/history/settle/", history.account_settle, name="account_settle"),
     path("history/<id:pk>/restore/", history.publication_restore, name="publication_restore"),
     path("history/<id:pk>/publish-again/", history.publication_republish, name="publication_republish"),
+    path("menus/<id:pk>/schedule/", schedules.menu_schedule, name="menu_schedule"),
+    path("schedules/<id:pk>/move/", schedules.schedule_move, name="schedule_move"),
+    path("schedules/<id:pk>/cancel/", schedules.schedule_cancel, name="schedule_cancel"),
 ]

@@ -20,6 +20,7 @@ from menueditor.models import Publication
 from menueditor.platforms import PlatformRules, get_platform
 from menueditor.tree import MenuParseError, MenuTree
 from menueditor.views.pages import editor_url, reachable_account, report_outcome
+from menueditor.views.schedules import upcoming_for
 
 PER_PAGE = 50
 
@@ -79,12 +80,15 @@ def account_history(request: HttpRequest, slug: str) -> HttpResponse:
         entry.menu_url = editor_url(entry.menu) if entry.menu else ""
         tree = payload_tree(entry)
         entry.preview = preview_items(platform, tree) if tree is not None else None
+        # A held scheduled publish keeps the differences it found, one per "; " (scheduling.py).
+        entry.changes = entry.message.split("; ") if entry.outcome == Publication.Outcome.HELD else []
     context = {
         "account": account,
         "platform": platform,
         "page": page,
         "may_edit": request.user.has_perm("menueditor.change_menu"),
         "may_publish": request.user.has_perm("menueditor.publish_menu"),
+        "upcoming": upcoming_for(account),
         "unsettled": account.publications.filter(
             outcome__in=[Publication.Outcome.PENDING, Publication.Outcome.UNKNOWN]
         ).exists(),

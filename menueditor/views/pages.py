@@ -1,4 +1,5 @@
-"""The pages around the editor: home (accounts, drafts, live state), start a draft, pull, delete live."""
+"""The pages around the editor: home (accounts, drafts, live state, schedules), start a draft, pull,
+delete live."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from accounts.models import Account
 from menueditor import publishing
 from menueditor.models import Menu, Publication
 from menueditor.platforms import get_platform
+from menueditor.views import schedules
 
 
 def editor_url(menu: Menu) -> str:
@@ -73,13 +75,16 @@ def home(request: HttpRequest) -> HttpResponse:
     # One query for every account's last live change, whatever the number of accounts.
     ids = [a.last_change_id for a in accounts if a.last_change_id]
     changes = Publication.objects.select_related("user").in_bulk(ids) if ids else {}
+    upcoming = schedules.upcoming_by_account(accounts)
     for account in accounts:
         account.last_change = changes.get(account.last_change_id)
+        account.upcoming = upcoming[account.pk]
         for menu in account.drafts:
             menu.edit_url = editor_url(menu)
     # The accounts are already the reachable ones, so the model permissions decide the buttons.
     context = {
         "accounts": accounts,
+        "notices": schedules.notices_for(accounts),
         "may_edit": user.has_perm("menueditor.change_menu"),
         "may_publish": user.has_perm("menueditor.publish_menu"),
     }
