@@ -86,6 +86,10 @@ class Command(BaseCommand):
                 return
             for line in outcome.problems or outcome.changes:
                 self.stderr.write(f"  - {line}")
+            if outcome.publish_changes:
+                self.stderr.write(_("If you publish now, followers will see these changes:"))
+                for line in outcome.publish_changes:
+                    self.stderr.write(f"  - {line}")
             if outcome.code == "drift":
                 self.stderr.write(
                     _(
