@@ -386,3 +386,36 @@ def test_a_wall_clock_time_is_the_accounts_time_zone(simulator, campaign_menu, p
 
     schedule = schedule_publish(campaign_menu, publisher, datetime(2099, 11, 11, 0, 0))
     assert schedule.run_at.astimezone(timezone.UTC).isoformat() == "2099-11-10T16:00:00+00:00"
+
+
+def test_each_platform_says_which_of_its_codes_are_worth_another_try(
+    simulator, factories, publisher, settings
+):
+    """Weibo's 10001 ("platform trouble, retry later") is retried; its 10016 (bad parameter) is not."""
+    settings.SCHEDULE_RETRY_SECONDS = 0
+    account = factories.account(platform="weibo", api_base=simulator.url, members=(publisher,))
+    menu = factories.menu(account, title="微博菜单", user=publisher)
+    simulator.add_fault("/2/messages/menu/create.json", errcode=10001, errmsg="system error")
+    retried = schedule_publish(menu, publisher, soon())
+    the_time_comes(retried)
+    run_worker()
+    assert (refreshed(retried).state, retried.attempts) == (State.PUBLISHED, 2)
+
+    simulator.add_fault("/2/messages/menu/create.json", errcode=10016, errmsg="miss required parameter")
+    final = schedule_publish(menu, publisher, soon())
+    the_time_comes(final)
+    run_worker()
+    assert (refreshed(final).state, final.attempts, final.code) == (State.FAILED, 1, "10016")
+
+
+def test_the_mail_speaks_the_language_the_publish_was_scheduled_in(simulator, campaign_menu, publisher):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        schedule = schedule_publish(campaign_menu, publisher, soon())
+    assert schedule.language == "zh-hans"
+    the_time_comes(schedule)
+    run_worker()  # the worker itself runs in LANGUAGE_CODE (English)
+
+    local = timezone.localtime(refreshed(schedule).run_at)
+    assert f"{local.year}年{local.month}月{local.day}日" in mail.outbox[0].body  # Chinese date format
