@@ -533,6 +533,7 @@ def recent_outcomes(accounts) -> list[ScheduledPublish]:
             state__in=[State.PUBLISHED, State.HELD, State.FAILED],
             finished_at__gte=timezone.now() - RECENT,
         )
-        .select_related("account", "menu", "created_by", "publication")
+        .select_related("account", "menu", "created_by")
+        .defer("menu__tree")  # titles only: a draft's tree can be large
         .order_by("-finished_at", "-pk")[:20]
     )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from menueditor.models import Publication
+from menueditor.models import Publication, ScheduledPublish
+from menueditor.tasks import run_scheduled_publish
 from tests.security.urlmap import World
 
 EDIT = ("view_menu", "add_menu", "change_menu", "delete_menu", "view_publication")
@@ -65,6 +68,12 @@ def world(db, simulator, factories):
     pub_b = Publication.objects.create(
         account=b, menu=menu_b, payload=payload, user=editor_b, outcome="success", code="ok"
     )
+    # A publish scheduled on each account, for the schedule pages (straight in the table: no queue).
+    for account, menu, who in ((a, menu_a, publisher), (b, menu_b, editor_b)):
+        schedule = ScheduledPublish.objects.create(
+            account=account, menu=menu, created_by=who, run_at=timezone.now() + timedelta(days=1)
+        )
+    run_scheduled_publish.using(run_after=schedule.run_at).enqueue(schedule.pk)  # the queue's admin
     # A failed sign-in, so the admin's pages of failed sign-ins (django-axes) have a record to show.
     Client().post(reverse("login"), {"username": "someone", "password": "wrong"}, REMOTE_ADDR="10.0.0.77")
     return SimpleNamespace(

@@ -42,6 +42,9 @@ APP = {
     "menu_export": {"GET": ("reach", {200})},
     "menu_publish_review": {"POST": ("publish", {200})},
     "menu_publish": {"POST": ("publish", {200})},
+    "menu_schedule": {"GET": ("publish", {200}), "POST": ("publish", {200})},
+    "schedule_move": {"GET": ("publish", {200}), "POST": ("publish", {200})},
+    "schedule_cancel": {"POST": ("publish", {302})},
 }
 CAN = {
     "anonymous": set(),
@@ -55,10 +58,13 @@ ADMIN_PAGES = ("_changelist", "_add", "_change", "_history", "_delete", ":index"
                ":password_change", ":password_change_done", ":jsi18n", "_password_change")  # fmt: skip
 # The publication record is read-only for everyone, superusers included: history is not edited.
 # Failed sign-ins (django-axes) are recorded by sign-in attempts only; nobody adds one by hand.
+# The task queue (django-tasks-db) is shown, never edited: tasks come from the app only.
 READ_ONLY_ADMIN = (
     "admin:menueditor_publication_add",
     "admin:menueditor_publication_delete",
     "admin:axes_accessattempt_add",
+    "admin:django_tasks_database_dbtaskresult_add",
+    "admin:django_tasks_database_dbtaskresult_delete",
 )
 # Calls that change a live menu; an editor without the publish permission must never cause one.
 PLATFORM_WRITES = {

@@ -14,7 +14,7 @@ from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from menueditor.models import Menu, Publication
+from menueditor.models import Menu, Publication, ScheduledPublish
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,12 @@ def _object_for(route: Route, world: World, owner: str):
         return world.accounts[owner]
     if model is None:
         first = route.route.split("/", 1)[0]
-        model = {"menus": Menu, "history": Publication, "publications": Publication}.get(first)
+        model = {
+            "menus": Menu,
+            "history": Publication,
+            "publications": Publication,
+            "schedules": ScheduledPublish,
+        }.get(first)
     if model is None:
         raise LookupError(f"no rule for the id parameter of {route}: extend tests/security/urlmap.py")
     if model is Menu:
@@ -144,9 +149,13 @@ def _fill(route: Route, params, world: World, owner: str) -> tuple[dict[str, str
             obj = _object_for(route, world, owner)
             if obj is not None:
                 tied = True
-            else:  # users and groups belong to no account
+            else:  # users and groups belong to no account; an app object may be missing (404)
                 model = _admin_model(route)
-                obj = model.objects.filter(pk=world.anyone.pk).first() or model.objects.first()
+                obj = (
+                    (model.objects.filter(pk=world.anyone.pk).first() or model.objects.first())
+                    if model
+                    else None
+                )
             values[param] = str(obj.pk) if obj is not None else "999999"
         elif param == "id":  # the admin's password page of a user
             values[param] = str(world.anyone.pk)
