@@ -16,7 +16,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -197,22 +197,42 @@ class PublishesEverywhere(BaseBackend):
         return perm == PUBLISH_PERMISSION and user_obj.get_username().startswith("publisher")
 
 
+class NoGroupGrants(ModelBackend):
+    """ModelBackend with its group route closed: its tables, but not its rule."""
+
+    def _get_group_permissions(self, user_obj):
+        return Permission.objects.none()
+
+
+@pytest.mark.parametrize(
+    "backends",
+    [
+        [*settings.AUTHENTICATION_BACKENDS, f"{__name__}.PublishesEverywhere"],
+        [f"{__name__}.NoGroupGrants"],
+    ],
+    ids=["a backend of its own beside", "ModelBackend changed"],
+)
 @pytest.mark.django_db
-def test_a_backend_with_its_own_rule_is_asked_through_has_perm(factories):
+def test_a_backend_with_its_own_rule_is_asked_through_has_perm(factories, backends):
     account = factories.account()
     menu = factories.menu(account)
-    publisher, editor = _new_user(name="publisher"), _new_user(name="editor")
-    account.members.add(publisher, editor)
-    editor.user_permissions.add(_perm("change_menu"))
-    backends = [*settings.AUTHENTICATION_BACKENDS, f"{__name__}.PublishesEverywhere"]
+    people = [
+        _person(account, route="member", edit="group", publish="none", name="publisher"),
+        _person(account, route="member", edit="user", publish="group", name="editor"),
+    ]
+
+    def answers():
+        fresh = [get_user_model().objects.get(pk=user.pk) for user in people]
+        return [(d.may_edit, d.may_publish) for d in (load_draft(u, menu.pk) for u in fresh)], [
+            _expected(user, menu)[1:] for user in fresh
+        ]
+
+    usual, usual_expected = answers()
+    assert usual == usual_expected == [(True, False), (True, True)]
     with override_settings(AUTHENTICATION_BACKENDS=backends):
-        for user in (publisher, editor):
-            user = get_user_model().objects.get(pk=user.pk)
-            draft = load_draft(user, menu.pk)
-            assert (draft.may_edit, draft.may_publish) == _expected(user, menu)[1:]
-        assert load_draft(publisher, menu.pk).may_publish
-    # Back to the configured backends: the publisher's name grants nothing.
-    assert not load_draft(get_user_model().objects.get(pk=publisher.pk), menu.pk).may_publish
+        changed, changed_expected = answers()
+    assert changed == changed_expected != usual
+    assert answers()[0] == usual  # the configured backends again
 
 
 @pytest.mark.skipif(
@@ -228,4 +248,4 @@ def test_the_same_holds_under_another_user_model():
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "6 passed" in result.stdout, result.stdout[-2000:]
+    assert "7 passed" in result.stdout, result.stdout[-2000:]
