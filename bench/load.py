@@ -114,7 +114,7 @@ class Editor(threading.Thread):
         else:
             name += self.random.choice("新品优惠会员ABCxyz")
         self.data[field] = name[:8]
-        self.data["touched"] = f"b-{top}-s-{sub}"  # as editor.js reports the button typed in
+        self.data["touched"] = f"{top}.{sub}"  # as editor.js reports the button typed in (its data-path)
         return field, self.data[field]
 
 

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     client.force_login(user)
     data = tree_to_post_data(parse_menu(menu.tree), title=menu.title, revision=str(menu.revision))
     data["b-1-s-2-name"] += "x"
-    data["touched"] = "b-1-s-2"
+    data["touched"] = "1.2"
     body = urlencode(data)
     url = f"/menus/{menu.pk}/preview/"
     headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TRIGGER": "editor-form"}

@@ -64,7 +64,7 @@ def measure_preview(samples: int, warmup: int) -> dict:
     # htmx posts the form urlencoded, with HX-Request; the change is one typed character.
     data = tree_to_post_data(parse_menu(menu.tree), title=menu.title, revision=str(menu.revision))
     data["b-1-s-2-name"] += "x"
-    data["touched"] = "b-1-s-2"  # editor.js names the buttons typed in since the last answer
+    data["touched"] = "1.2"  # editor.js names the buttons typed in since the last answer (data-path)
     body = urlencode(data)
     urls = {"preview": f"/menus/{menu.pk}/preview/", "baseline": f"/_bench/baseline/{menu.pk}/"}
     headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TRIGGER": "editor-form"}

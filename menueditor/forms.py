@@ -1,10 +1,10 @@
 """The editor's one form: the whole menu posted as flat, position-named fields.
 
-Field names say where a value sits: ``b-0-name`` is the first top-level button's name,
-``b-0-s-2-url`` the third sub-button's web address, ``b-0-kind`` is ``leaf`` or ``parent``.
-Every request posts the whole form; ``MenuForm`` reads it into a ``MenuTree`` and reports the
-platform's rules as form errors keyed by the same names, so each problem shows beside its field.
-``editor_rows`` turns a tree back into what the template draws (fields, usage, problems).
+Field names say where a value sits (menueditor/naming.py builds and reads them): ``b-0-name`` is the
+first top-level button's name, ``b-0-s-2-url`` the third sub-button's web address, ``b-0-kind`` is
+``leaf`` or ``parent``. Every request posts the whole form; ``MenuForm`` reads it into a ``MenuTree``
+and reports the platform's rules as form errors keyed by the same names, so each problem shows beside
+its field. ``editor_rows`` turns a tree back into what the template draws (fields, usage, problems).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from menueditor.models import Menu
+from menueditor.naming import Path, dotted, field_name, input_id, parse_dotted, parse_field_name
 from menueditor.platforms import PlatformRules, Problem
 from menueditor.tree import FIELD_NAMES, MAX_DRAFT_BYTES, Button, MenuTree
 
@@ -31,7 +32,6 @@ KIND_PARENT = "parent"
 # Positions read from a post. A menu holds 3 and 5; a few more are kept so that an imported menu
 # with too many buttons shows the problem instead of silently losing buttons.
 MAX_POSITIONS = 10
-_KEY = re.compile(r"^b-(\d{1,2})-(?:s-(\d{1,2})-)?([a-z_]+)$")
 _PER_BUTTON = ("name", "type", *FIELD_NAMES)
 _BUTTON_KEYS = frozenset((*_PER_BUTTON, "kind"))
 
@@ -175,22 +175,12 @@ _TYPE_FIELD = _ButtonText(required=False, max_length=40)
 _VALUE_FIELD = _ButtonText(required=False)
 
 
-def prefix_for(path: tuple[int, ...]) -> str:
-    """The name prefix of the button at (top,) or (top, sub): 'b-0' or 'b-0-s-2'."""
-    return f"b-{path[0]}" if len(path) == 1 else f"b-{path[0]}-s-{path[1]}"
-
-
-def key_for(path: tuple[int, ...], name: str) -> str:
-    """The posted name of one field: key_for((0, 2), 'url') == 'b-0-s-2-url'."""
-    return f"{prefix_for(path)}-{name}"
-
-
 def problem_key(problem: Problem) -> str:
     """Which field a platform problem belongs beside; '' for the menu as a whole."""
     if not problem.path:
         return ""
     name = "subs" if problem.field == "sub_button" and len(problem.path) == 1 else problem.field
-    return key_for(problem.path, name)
+    return field_name(problem.path, name)
 
 
 def _buttons_by_path(tree: MenuTree):
@@ -205,32 +195,23 @@ def tree_to_post_data(tree: MenuTree, **extra: str) -> dict[str, str]:
     """What the editor posts for this tree: the inverse of MenuForm's parsing (used by tests, too)."""
     data: dict[str, str] = dict(extra)
     for i, button in enumerate(tree.buttons):
-        prefix = prefix_for((i,))
-        data[f"{prefix}-name"] = button.name
+        data[field_name((i,), "name")] = button.name
         if button.is_parent:
-            data[f"{prefix}-kind"] = KIND_PARENT
+            data[field_name((i,), "kind")] = KIND_PARENT
             for j, sub in enumerate(button.children or []):
-                _leaf_post_data(data, prefix_for((i, j)), sub)
+                _leaf_post_data(data, (i, j), sub)
         else:
-            data[f"{prefix}-kind"] = KIND_LEAF
-            _leaf_post_data(data, prefix, button)
+            data[field_name((i,), "kind")] = KIND_LEAF
+            _leaf_post_data(data, (i,), button)
     return data
 
 
-def _leaf_post_data(data: dict[str, str], prefix: str, button: Button) -> None:
-    data[f"{prefix}-name"] = button.name
-    data[f"{prefix}-type"] = button.type
+def _leaf_post_data(data: dict[str, str], path: Path, button: Button) -> None:
+    data[field_name(path, "name")] = button.name
+    data[field_name(path, "type")] = button.type
     for name in FIELD_NAMES:
         if name in button.values:
-            data[f"{prefix}-{name}"] = button.values[name]
-
-
-def normalize_tree(tree: MenuTree, platform: PlatformRules) -> MenuTree:
-    """The tree as the editor would post it back (drops what the form cannot hold, e.g. a
-    parent's own type), so that a saved draft and an untouched form compare equal."""
-    form = MenuForm(tree_to_post_data(tree, title="-", revision="1"), platform=platform)
-    form.is_valid()
-    return form.tree
+            data[field_name(path, name)] = button.values[name]
 
 
 class MenuForm(forms.Form):
@@ -260,34 +241,31 @@ class MenuForm(forms.Form):
     def _add_button_fields(self, data) -> None:
         tops: dict[int, set[int]] = {}
         for key in data:
-            match = _KEY.match(key)
-            if not match:
+            parsed = parse_field_name(key)
+            if parsed is None or parsed[1] not in _BUTTON_KEYS:
                 continue
-            top, sub, name = int(match[1]), match[2], match[3]
-            if name not in _BUTTON_KEYS:
-                continue
-            if top >= MAX_POSITIONS or (sub is not None and int(sub) >= MAX_POSITIONS):
+            path = parsed[0]
+            if max(path) >= MAX_POSITIONS:
                 self.dropped += 1
                 continue
-            subs = tops.setdefault(top, set())
-            if sub is not None:
-                subs.add(int(sub))
+            subs = tops.setdefault(path[0], set())
+            if len(path) == 2:
+                subs.add(path[1])
         self._positions = []
         for top in sorted(tops):
-            prefix = prefix_for((top,))
-            self.fields[f"{prefix}-kind"] = _KIND_FIELD
-            self._add_leaf_fields(prefix, data)
+            self.fields[field_name((top,), "kind")] = _KIND_FIELD
+            self._add_leaf_fields((top,), data)
             subs = sorted(tops[top])
             for sub in subs:
-                self._add_leaf_fields(prefix_for((top, sub)), data)
+                self._add_leaf_fields((top, sub), data)
             self._positions.append((top, subs))
 
-    def _add_leaf_fields(self, prefix: str, data) -> None:
-        self.fields[f"{prefix}-name"] = _NAME_FIELD
-        self.fields[f"{prefix}-type"] = _TYPE_FIELD
+    def _add_leaf_fields(self, path: Path, data) -> None:
+        self.fields[field_name(path, "name")] = _NAME_FIELD
+        self.fields[field_name(path, "type")] = _TYPE_FIELD
         for name in FIELD_NAMES:
-            if f"{prefix}-{name}" in data:
-                self.fields[f"{prefix}-{name}"] = _VALUE_FIELD
+            if field_name(path, name) in data:
+                self.fields[field_name(path, name)] = _VALUE_FIELD
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -313,7 +291,7 @@ class MenuForm(forms.Form):
             for name, value in (("name", button.name), ("type", button.type), *button.values.items()):
                 if not has_nul(value):
                     continue
-                key = key_for(path, name)
+                key = field_name(path, name)
                 self.input_error_keys.add(key)
                 if key not in shown:
                     problem = self.platform._control_problem(path, name, value, len(path))
@@ -327,23 +305,24 @@ class MenuForm(forms.Form):
     def _build_tree(self, cleaned: dict[str, Any]) -> MenuTree:
         buttons = []
         for top, subs in getattr(self, "_positions", []):
-            prefix = prefix_for((top,))
-            kind = cleaned.get(f"{prefix}-kind") or (KIND_PARENT if subs else KIND_LEAF)
+            kind = cleaned.get(field_name((top,), "kind")) or (KIND_PARENT if subs else KIND_LEAF)
             if kind == KIND_PARENT:
-                children = [self._leaf(prefix_for((top, sub)), cleaned) for sub in subs]
-                buttons.append(Button(name=cleaned.get(f"{prefix}-name", ""), children=children))
+                children = [self._leaf((top, sub), cleaned) for sub in subs]
+                buttons.append(Button(name=cleaned.get(field_name((top,), "name"), ""), children=children))
             else:
-                buttons.append(self._leaf(prefix, cleaned))
+                buttons.append(self._leaf((top,), cleaned))
         return MenuTree(buttons)
 
-    def _leaf(self, prefix: str, cleaned: dict[str, Any]) -> Button:
+    def _leaf(self, path: Path, cleaned: dict[str, Any]) -> Button:
         values = {
-            name: cleaned.get(f"{prefix}-{name}") or ""
+            name: cleaned.get(field_name(path, name)) or ""
             for name in FIELD_NAMES
-            if f"{prefix}-{name}" in self.fields
+            if field_name(path, name) in self.fields
         }
         return Button(
-            name=cleaned.get(f"{prefix}-name", ""), type=cleaned.get(f"{prefix}-type", ""), values=values
+            name=cleaned.get(field_name(path, "name"), ""),
+            type=cleaned.get(field_name(path, "type"), ""),
+            values=values,
         )
 
     @property
@@ -358,7 +337,11 @@ class MenuForm(forms.Form):
 
     @property
     def preview_selected(self) -> str:
-        return self.cleaned_data.get("selected") or "" if "selected" not in self.input_error_keys else ""
+        """The selected button's dotted path ('0.2', as the page names it), or ''."""
+        if "selected" in self.input_error_keys:
+            return ""
+        path = parse_dotted(self.cleaned_data.get("selected"))
+        return dotted(path) if path is not None else ""
 
 
 # -- what the template draws ----------------------------------------------------------------------
@@ -377,7 +360,7 @@ class FieldRow:
 
     @property
     def id(self) -> str:
-        return f"f-{self.key}"
+        return input_id(self.key)
 
     @property
     def over(self) -> bool:
@@ -416,12 +399,8 @@ class ButtonRow:
     last: bool = False
 
     @property
-    def prefix(self) -> str:
-        return prefix_for(self.path)
-
-    @property
     def dotted(self) -> str:
-        return ".".join(str(i) for i in self.path)
+        return dotted(self.path)
 
     @property
     def number(self) -> str:
@@ -432,12 +411,16 @@ class ButtonRow:
         return len(self.path)
 
     @property
+    def kind_key(self) -> str:
+        return field_name(self.path, "kind")
+
+    @property
     def type_key(self) -> str:
-        return key_for(self.path, "type")
+        return field_name(self.path, "type")
 
     @property
     def subs_key(self) -> str:
-        return key_for(self.path, "subs")
+        return field_name(self.path, "subs")
 
     @property
     def type_problems(self) -> list[Problem]:
@@ -460,19 +443,19 @@ def group_problems(problems: list[Problem]) -> dict[str, list[Problem]]:
 
 
 def status_rows(
-    tree: MenuTree, platform: PlatformRules, problems: list[Problem], prefixes: set[str]
+    tree: MenuTree, platform: PlatformRules, problems: list[Problem], paths: set[str]
 ) -> list[ButtonRow]:
-    """The rows of only these buttons ('b-0', 'b-0-s-1'), without their children: what a keystroke's
-    answer redraws beside the fields (usage and problems) of the buttons typed in."""
+    """The rows of only these buttons (dotted paths: '0', '0.1'), without their children: what a
+    keystroke's answer redraws beside the fields (usage and problems) of the buttons typed in."""
     grouped = group_problems(problems)
     rows = []
     for i, button in enumerate(tree.buttons):
-        if prefix_for((i,)) in prefixes:
+        if dotted((i,)) in paths:
             row = _row(button, (i,), platform, grouped)
             row.is_parent = button.is_parent
             rows.append(row)
         for j, sub in enumerate((button.children or []) if button.is_parent else []):
-            if prefix_for((i, j)) in prefixes:
+            if dotted((i, j)) in paths:
                 rows.append(_row(sub, (i, j), platform, grouped))
     return rows
 
@@ -504,7 +487,7 @@ def phone_preview(
     slots = []
     count = len(tree.buttons)
     for i, button in enumerate(tree.buttons):
-        top = str(i)
+        top = dotted((i,))
         is_open = button.is_parent and open_index == i
         slot_class = "pm-slot"
         if i == 0:
@@ -516,17 +499,17 @@ def phone_preview(
         item_class = "pm-item"
         if button.is_parent:
             item_class += " has-sub"
-        if selected == f"b-{i}":
+        if selected == top:
             item_class += " is-selected"
         subs = None
         if button.is_parent:
             subs = []
             for j, sub in enumerate(button.children or []):
-                prefix = f"b-{i}-s-{j}"
+                path = dotted((i, j))
                 subs.append(
                     {
-                        "class": "pm-sub-item is-selected" if selected == prefix else "pm-sub-item",
-                        "path": f"{i}.{j}",
+                        "class": "pm-sub-item is-selected" if selected == path else "pm-sub-item",
+                        "path": path,
                         "shown": platform.display_name(sub.name, 2),
                     }
                 )
@@ -564,8 +547,8 @@ def editor_rows(tree: MenuTree, platform: PlatformRules, problems: list[Problem]
 
 def _row(button: Button, path, platform: PlatformRules, grouped) -> ButtonRow:
     level = len(path)
-    name_key = key_for(path, "name")
-    own = {k: v for k, v in grouped.items() if k.startswith(prefix_for(path) + "-") and _owned(k, path)}
+    name_key = field_name(path, "name")
+    own = {k: v for k, v in grouped.items() if (parsed := parse_field_name(k)) and parsed[0] == path}
     row = ButtonRow(
         path=path,
         name=FieldRow(
@@ -596,7 +579,7 @@ def _row(button: Button, path, platform: PlatformRules, grouped) -> ButtonRow:
     for name in needed:
         spec = platform.fields.get(name)
         value = button.value(name)
-        key = key_for(path, name)
+        key = field_name(path, name)
         row.fields.append(
             FieldRow(
                 key=key,
@@ -610,12 +593,6 @@ def _row(button: Button, path, platform: PlatformRules, grouped) -> ButtonRow:
             )
         )
     row.kept_values = [
-        (key_for(path, n), v) for n, v in button.values.items() if n not in needed and n in FIELD_NAMES
+        (field_name(path, n), v) for n, v in button.values.items() if n not in needed and n in FIELD_NAMES
     ]
     return row
-
-
-def _owned(key: str, path: tuple[int, ...]) -> bool:
-    # 'b-0-name' belongs to (0,), not to (0, 1) whose keys are 'b-0-s-1-...'.
-    rest = key[len(prefix_for(path)) + 1 :]
-    return not rest.startswith("s-") or len(path) == 2

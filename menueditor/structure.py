@@ -5,7 +5,9 @@ drop): ``add``, ``add-sub:0``, ``remove:1.2``, ``up:1``, ``down:0.3``, ``move:0.
 another parent, before its first sub-button), ``move:0.2>1`` (to the end of parent 1),
 ``move:2>0`` (top-level button 3 before button 1), ``to-parent:1``, ``to-leaf:1`` and ``type:0``
 (a new type was chosen: only the fields change). Limits come from the platform; an edit that would
-break one is refused with the reason, never half done.
+break one is refused with the reason, never half done. An edit answers with values: the tree, the
+button left selected and which of its controls takes the keyboard focus; the view turns those into
+the page's ids (menueditor/naming.py).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from menueditor.forms import key_for
+from menueditor.naming import Path, parse_dotted
 from menueditor.platforms import PlatformRules
 from menueditor.tree import Button, MenuTree
 
@@ -27,7 +29,11 @@ _OP = re.compile(r"^(add|add-sub|remove|up|down|move|to-parent|to-leaf|type)(?::
 @dataclass
 class EditResult:
     tree: MenuTree
-    focus: str = ""  # the id of the element to focus after the form is drawn again
+    # The button the edit leaves selected (None: the selection stays as it was, or the menu is empty).
+    selected: Path | None = None
+    # Which control takes the keyboard focus (naming.control_id): 'name', 'type', 'up', 'down' or
+    # 'add-sub' of the selected button, 'add' (the add-a-button button), '' (none).
+    focus: str = ""
     message: str = ""  # why an edit was refused, in the user's words
     open: int | None = None  # a top-level button whose sub-menu the preview should show
 
@@ -37,38 +43,23 @@ def default_type(platform: PlatformRules) -> str:
     return "view" if "view" in platform.button_types else next(iter(platform.button_types), "")
 
 
-def _path(text: str | None) -> tuple[int, ...] | None:
-    if not text:
-        return None
-    try:
-        parts = tuple(int(p) for p in text.split("."))
-    except ValueError:
-        return None
-    return parts if 1 <= len(parts) <= 2 else None
-
-
-def name_id(path: tuple[int, ...]) -> str:
-    return "f-" + key_for(path, "name")
-
-
 def apply_edit(tree: MenuTree, op: str, platform: PlatformRules) -> EditResult:
     """Apply one operation to a copy of the tree; unknown or impossible operations change nothing."""
     tree = copy.deepcopy(tree)
     match = _OP.match(op or "")
     if not match:
         return EditResult(tree, message=_("That change is not one the editor knows; nothing was changed."))
-    action, src, dest = match[1], _path(match[2]), _path(match[3])
+    action, src, dest = match[1], parse_dotted(match[2]), parse_dotted(match[3])
     handler = _HANDLERS[action]
     try:
         return handler(tree, platform, src, dest)
     except _Refused as refusal:
-        return EditResult(tree, message=str(refusal), focus=refusal.focus, open=refusal.open)
+        return EditResult(tree, message=str(refusal), open=refusal.open)
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, focus: str = "", open: int | None = None) -> None:
+    def __init__(self, message: str, open: int | None = None) -> None:
         super().__init__(message)
-        self.focus = focus
         self.open = open
 
 
@@ -94,7 +85,7 @@ def _add(tree, platform, src, dest) -> EditResult:
             % {"platform": platform.label, "limit": platform.max_buttons}
         )
     tree.buttons.append(Button(type=default_type(platform)))
-    return EditResult(tree, focus=name_id((len(tree.buttons) - 1,)))
+    return EditResult(tree, selected=(len(tree.buttons) - 1,), focus="name")
 
 
 def _add_sub(tree, platform, src, dest) -> EditResult:
@@ -109,7 +100,7 @@ def _add_sub(tree, platform, src, dest) -> EditResult:
         )
     children.append(Button(type=default_type(platform)))
     parent.children = children
-    return EditResult(tree, focus=name_id((src[0], len(children) - 1)), open=src[0])
+    return EditResult(tree, selected=(src[0], len(children) - 1), focus="name", open=src[0])
 
 
 def _remove(tree, platform, src, dest) -> EditResult:
@@ -117,12 +108,15 @@ def _remove(tree, platform, src, dest) -> EditResult:
         parent = _parent_of(tree, src)
         del parent.children[src[1]]
         left = len(parent.children)
-        focus = name_id((src[0], min(src[1], left - 1))) if left else f"add-sub-{src[0]}"
-        return EditResult(tree, focus=focus, open=src[0])
+        if not left:  # the sub-menu is empty now: its add button is next
+            return EditResult(tree, selected=src[:1], focus="add-sub", open=src[0])
+        return EditResult(tree, selected=(src[0], min(src[1], left - 1)), focus="name", open=src[0])
     _top(tree, src)
     del tree.buttons[src[0]]
     left = len(tree.buttons)
-    return EditResult(tree, focus=name_id((min(src[0], left - 1),)) if left else "add-top")
+    if not left:
+        return EditResult(tree, focus="add")
+    return EditResult(tree, selected=(min(src[0], left - 1),), focus="name")
 
 
 def _step(direction: int):
@@ -140,17 +134,12 @@ def _step(direction: int):
             raise _Refused(_("That button is already at the end."))
         siblings[index], siblings[target] = siblings[target], siblings[index]
         new_path = (*src[:-1], target)
+        # The same arrow again, unless the button reached the end, where that arrow is disabled.
         at_edge = target in (0, len(siblings) - 1)
         word = ("up" if direction < 0 else "down") if not at_edge else ("down" if target == 0 else "up")
-        return EditResult(
-            tree, focus=f"mv-{word}-{_dotted(new_path)}", open=src[0] if len(src) == 2 else None
-        )
+        return EditResult(tree, selected=new_path, focus=word, open=src[0] if len(src) == 2 else None)
 
     return handler
-
-
-def _dotted(path: tuple[int, ...]) -> str:
-    return ".".join(str(i) for i in path)
 
 
 def _move(tree, platform, src, dest) -> EditResult:
@@ -163,7 +152,7 @@ def _move(tree, platform, src, dest) -> EditResult:
         button = tree.buttons.pop(src[0])
         index = dest[0] - 1 if dest[0] > src[0] else dest[0]
         tree.buttons.insert(index, button)
-        return EditResult(tree, focus=name_id((index,)))
+        return EditResult(tree, selected=(index,), focus="name")
     source_parent = _parent_of(tree, src)
     target_parent = _top(tree, dest[:1])
     if not target_parent.is_parent:
@@ -182,7 +171,7 @@ def _move(tree, platform, src, dest) -> EditResult:
     if target_parent is source_parent and index > src[1]:
         index -= 1
     targets.insert(index, button)
-    return EditResult(tree, focus=name_id((dest[0], index)), open=dest[0])
+    return EditResult(tree, selected=(dest[0], index), focus="name", open=dest[0])
 
 
 def _to_parent(tree, platform, src, dest) -> EditResult:
@@ -192,7 +181,7 @@ def _to_parent(tree, platform, src, dest) -> EditResult:
     # What the button did moves to its first sub-button, so nothing typed is lost.
     first = Button(type=button.type or default_type(platform), values=dict(button.values))
     tree.buttons[src[0]] = Button(name=button.name, children=[first])
-    return EditResult(tree, focus=name_id((src[0], 0)), open=src[0])
+    return EditResult(tree, selected=(src[0], 0), focus="name", open=src[0])
 
 
 def _to_leaf(tree, platform, src, dest) -> EditResult:
@@ -207,17 +196,13 @@ def _to_leaf(tree, platform, src, dest) -> EditResult:
         )
     only: Any = children[0] if children else Button(type=default_type(platform))
     tree.buttons[src[0]] = Button(name=button.name, type=only.type, values=dict(only.values))
-    return EditResult(tree, focus="f-" + _type_key(src))
+    return EditResult(tree, selected=src, focus="type")
 
 
 def _retype(tree, platform, src, dest) -> EditResult:
     if src is None or tree.button_at(src) is None:
         return EditResult(tree)
-    return EditResult(tree, focus="f-" + _type_key(src), open=src[0] if len(src) == 2 else None)
-
-
-def _type_key(path: tuple[int, ...]) -> str:
-    return key_for(path, "type")
+    return EditResult(tree, selected=src, focus="type", open=src[0] if len(src) == 2 else None)
 
 
 _HANDLERS = {

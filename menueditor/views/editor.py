@@ -21,24 +21,23 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
 
 from accounts.models import Account
-from menueditor import publishing
+from menueditor import naming, publishing
 from menueditor.drafts import Draft, load_draft
 from menueditor.forms import (
     MenuForm,
     draft_bytes,
     editor_rows,
     field_statuses,
-    key_for,
-    normalize_tree,
     phone_preview,
     problem_key,
     status_rows,
@@ -53,10 +52,16 @@ TEMPLATE = "menus/editor.html"
 MAX_IMPORT_BYTES = 256 * 1024  # a full menu is a few kilobytes
 
 
+class HtmxHttpRequest(HttpRequest):
+    """A request that went through django-htmx's middleware, which sets .htmx."""
+
+    htmx: HtmxDetails
+
+
 # -- loading and state -----------------------------------------------------------------------------
 
 
-def _draft(request: HttpRequest, pk: int) -> Draft:
+def _draft(request: HtmxHttpRequest, pk: int) -> Draft:
     """The draft and what this user may do with it; 404 if the user may not reach its account
     (another team's menus do not exist). One query: every keystroke starts here."""
     draft = load_draft(request.user, pk)
@@ -65,7 +70,7 @@ def _draft(request: HttpRequest, pk: int) -> Draft:
     return draft
 
 
-def _locked_menu(request: HttpRequest, pk: int) -> Menu:
+def _locked_menu(request: HtmxHttpRequest, pk: int) -> Menu:
     """The draft's row, locked for a save, through the same access rule."""
     menus = Menu.objects.for_user(request.user).select_related("account")
     # When the lock had to wait for another save, PostgreSQL re-reads the locked row but not the
@@ -146,7 +151,7 @@ class EditorState:
     publish: dict[str, Any] | None = None
     import_error: str = ""
     import_text: str = ""
-    # Buttons ('b-0', 'b-0-s-1') and 'title' typed in since the last answer; None: all of them.
+    # Buttons (dotted paths: '0', '0.1') and 'title' typed in since the last answer; None: all of them.
     touched: set[str] | None = None
     # The tree and its problems, once validated (the form validates what it parses).
     validated: tuple[MenuTree, list[Problem]] | None = None
@@ -174,7 +179,7 @@ class EditorState:
         if parts is None or "tree" in parts or touched is None:
             rows = editor_rows(tree, platform, problems)
             every = [b for row in rows for b in (row, *row.children)]
-            status_buttons = every if touched is None else [b for b in every if b.prefix in touched]
+            status_buttons = every if touched is None else [b for b in every if b.dotted in touched]
         else:
             # A keystroke's answer: the preview is drawn from the tree; rows only for the buttons
             # whose usage and problems it redraws.
@@ -207,6 +212,7 @@ class EditorState:
             "may_publish": self.may_publish,
             "saved_error_count": saved_error_count,
             "can_add_top": len(buttons) < platform.max_buttons,
+            "add_top_id": naming.ADD_TOP_ID,
             "max_buttons": platform.max_buttons,
             "max_sub_buttons": platform.max_sub_buttons,
             "conflict": self.conflict,
@@ -221,14 +227,11 @@ class EditorState:
 
 def _focus_target(problem: Problem) -> str:
     """The id of the control to focus when someone picks a problem from the list."""
-    key = problem_key(problem)
-    if not key:
-        return "add-top"
-    if key.endswith("-subs"):
-        return f"add-sub-{problem.path[0]}"
-    if problem.field in ("sub_button",):
-        return "f-" + key_for(problem.path, "name")
-    return "f-" + key
+    if not problem.path:
+        return naming.control_id("add")
+    if problem.field == "sub_button":  # too many sub-buttons, or a sub-button with its own
+        return naming.control_id("add-sub" if len(problem.path) == 1 else "name", problem.path)
+    return naming.field_id(problem.path, problem.field)
 
 
 def _history_url(menu: Menu) -> str:
@@ -238,7 +241,7 @@ def _history_url(menu: Menu) -> str:
         return ""
 
 
-def _state_from_menu(request: HttpRequest, draft: Draft) -> EditorState:
+def _state_from_menu(request: HtmxHttpRequest, draft: Draft) -> EditorState:
     menu = draft.menu
     platform = get_platform(menu.account.platform)
     return EditorState(
@@ -252,7 +255,7 @@ def _state_from_menu(request: HttpRequest, draft: Draft) -> EditorState:
     )
 
 
-def _state_from_form(request: HttpRequest, draft: Draft, form: MenuForm) -> EditorState:
+def _state_from_form(request: HtmxHttpRequest, draft: Draft, form: MenuForm) -> EditorState:
     form.is_valid()
     data = form.data
     return EditorState(
@@ -277,20 +280,22 @@ def _touched(data) -> set[str] | None:
     return {part for part in data.get("touched", "").split(",")[:50] if part}
 
 
-def _form(request: HttpRequest, menu: Menu) -> MenuForm:
+def _form(request: HtmxHttpRequest, menu: Menu) -> MenuForm:
     return MenuForm(request.POST, platform=get_platform(menu.account.platform))
 
 
 # -- responses -------------------------------------------------------------------------------------
 
 
-def _fragments(request: HttpRequest, state: EditorState, parts: list[str], **extra: Any) -> HttpResponse:
+def _fragments(request: HtmxHttpRequest, state: EditorState, parts: list[str], **extra: Any) -> HttpResponse:
     """The named partials, each marked out-of-band so that htmx puts it in place by its id."""
-    context = state.context(request, parts) | extra | {"oob": True, "parts": parts}
-    return HttpResponse(render_to_string(f"{TEMPLATE}#answer", context, request))
+    context = state.context(request, parts) | extra | {"oob": True}
+    return HttpResponse(
+        "".join(get_template(f"{TEMPLATE}#{part}").render(context, request) for part in parts)
+    )
 
 
-def _page(request: HttpRequest, state: EditorState, status: int = 200) -> HttpResponse:
+def _page(request: HtmxHttpRequest, state: EditorState, status: int = 200) -> HttpResponse:
     return render(request, TEMPLATE, state.context(request), status=status)
 
 
@@ -309,13 +314,13 @@ def _require_edit(draft: Draft) -> None:
 
 @login_required
 @require_GET
-def menu_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def menu_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _page(request, _state_from_menu(request, _draft(request, pk)))
 
 
 @login_required
 @require_POST
-def menu_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def menu_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Each keystroke: the preview, usage counts and problems; never the fields themselves."""
     draft = _draft(request, pk)
     state = _state_from_form(request, draft, _form(request, draft.menu))
@@ -326,12 +331,15 @@ def menu_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def menu_structure(request: HttpRequest, pk: int) -> HttpResponse:
+def menu_structure(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Add, remove, move or retype a button: the form is drawn again from the edited tree."""
     draft = _draft(request, pk)
     state = _state_from_form(request, draft, _form(request, draft.menu))
     result = apply_edit(state.tree, request.POST.get("op", ""), state.platform)
-    state.tree, state.focus, state.message = result.tree, result.focus, result.message
+    state.tree, state.message = result.tree, result.message
+    state.focus = naming.control_id(result.focus, result.selected)
+    if result.selected is not None:
+        state.selected = naming.dotted(result.selected)
     if result.message:
         state.message_level = "warning"
     # The preview shows the sub-menu the edit was about, or none (positions may have changed).
@@ -343,7 +351,7 @@ def menu_structure(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def menu_save(request: HttpRequest, pk: int) -> HttpResponse:
+def menu_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Keep the draft. A draft may break platform rules; publishing is what refuses them."""
     draft = _draft(request, pk)
     _require_edit(draft)
@@ -395,7 +403,7 @@ def menu_save(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("menu_edit", pk=current.pk)
 
 
-def _go(request: HttpRequest, url: str) -> HttpResponse:
+def _go(request: HtmxHttpRequest, url: str) -> HttpResponse:
     if request.htmx:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
@@ -403,7 +411,7 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def _read_import(request: HttpRequest, platform: PlatformRules) -> tuple[MenuTree | None, str, str]:
+def _read_import(request: HtmxHttpRequest, platform: PlatformRules) -> tuple[MenuTree | None, str, str]:
     """The pasted text or the uploaded file as a tree, or the reason it is not a menu."""
     upload = request.FILES.get("import_file")
     text = request.POST.get("import_text", "")
@@ -471,7 +479,7 @@ def menu_import(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def menu_export(request: HttpRequest, pk: int) -> HttpResponse:
+def menu_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The saved draft as the platform's JSON, to keep or to paste into another tool."""
     menu = _draft(request, pk).menu
     platform = get_platform(menu.account.platform)
@@ -487,7 +495,7 @@ def menu_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def menu_publish_review(request: HttpRequest, pk: int) -> HttpResponse:
+def menu_publish_review(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """What publishing the saved draft would change, and the drift warning, before anything is sent."""
     draft = _draft_to_publish(request, pk)
     menu = draft.menu
@@ -504,7 +512,7 @@ def menu_publish_review(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, state)
 
 
-def _draft_to_publish(request: HttpRequest, pk: int) -> Draft:
+def _draft_to_publish(request: HtmxHttpRequest, pk: int) -> Draft:
     draft = _draft(request, pk)
     if not draft.may_publish:
         raise PermissionDenied(_("You may not publish menus on this account."))
@@ -531,7 +539,7 @@ def _publish_blocker(state: EditorState) -> str:
 
 @login_required
 @require_POST
-def menu_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def menu_publish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Publish the saved draft; the outcome is shown in place, with its hint and when phones see it."""
     draft = _draft_to_publish(request, pk)
     menu = draft.menu

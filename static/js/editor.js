@@ -32,16 +32,17 @@
   const discarded = new WeakSet();
   const touchedInput = document.getElementById("f-touched");
 
-  function buttonOf(name) {
-    const match = /^(b-\d+(?:-s-\d+)?)-/.exec(name || "");
-    return match ? match[1] : name === "title" ? "title" : null;
+  // What the page calls the button an input belongs to (its card's data-path), or its data-touch.
+  function buttonOf(input) {
+    const card = input.closest("#tree .btn-card");
+    return card ? card.dataset.path : input.dataset.touch || null;
   }
 
   form.addEventListener("input", function (event) {
     if (event.target.closest("#import-panel")) return;
     dirty = true;
     typedSinceRequest = true;
-    const button = buttonOf(event.target.name);
+    const button = buttonOf(event.target);
     if (button) touched.set(button, ++inputCount);
     if (touchedInput) touchedInput.value = Array.from(touched.keys()).join(",");
   });
@@ -118,9 +119,9 @@
   });
 
   // -- selection shared by the preview and the form -------------------------------------------------
-  function prefixOf(path) {
-    const parts = path.split(".");
-    return parts.length === 1 ? "b-" + parts[0] : "b-" + parts[0] + "-s-" + parts[1];
+  // Both name a button by its dotted path (data-path); the form's card knows its name field's id.
+  function cardAt(path) {
+    return document.querySelector('#tree .btn-card[data-path="' + path + '"]');
   }
 
   function setHidden(id, value) {
@@ -141,14 +142,14 @@
 
   function select(path) {
     const top = path.split(".")[0];
-    setHidden("f-selected", prefixOf(path));
+    setHidden("f-selected", path);
     document.querySelectorAll("#phone .is-selected, #tree .btn-card.is-selected").forEach(function (el) {
       el.classList.remove("is-selected");
     });
     document.querySelectorAll('#phone [data-path="' + path + '"]').forEach(function (el) {
       el.classList.add("is-selected");
     });
-    const card = document.getElementById("card-" + path);
+    const card = cardAt(path);
     if (card) card.classList.add("is-selected");
     const slot = document.querySelector('#phone-menu .pm-slot[data-slot="' + top + '"]');
     openSlot(slot && slot.querySelector(".pm-sub") ? top : null);
@@ -179,7 +180,8 @@
         openSlot(null); // a second tap closes the sub-menu, as on the phone
         return;
       }
-      const field = document.getElementById("f-" + prefixOf(item.dataset.path) + "-name");
+      const card = cardAt(item.dataset.path);
+      const field = card && document.getElementById(card.dataset.nameField);
       select(item.dataset.path);
       if (field) field.focus({ preventScroll: false });
     });

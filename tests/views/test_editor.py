@@ -11,8 +11,11 @@ from django.urls import reverse
 
 from menueditor.forms import MenuForm, tree_to_post_data
 from menueditor.models import Menu, Publication
-from menueditor.platforms import get_platform
+from menueditor.naming import parse_field_name
+from menueditor.platforms import PLATFORMS, get_platform
 from menueditor.tree import parse_menu
+from tests.platforms.test_examples import ALL as EXAMPLES
+from tests.platforms.test_examples import example
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +99,7 @@ def test_preview_answers_with_the_preview_usage_and_problems_only(editor):
 
 def test_preview_sends_only_the_typed_in_buttons_counts(editor):
     _user, _account, menu, client = editor
-    data = post_data(menu, touched="b-1-s-0")
+    data = post_data(menu, touched="1.0")
     data["b-1-s-0-name"] = "搜一搜"
     html = client.post(url("menu_preview", menu), data, **HTMX).content.decode()
     assert '<span id="use-b-1-s-0-name" class="usage" hx-swap-oob="true">9/60 bytes</span>' in html
@@ -285,6 +288,78 @@ def test_move_into_a_full_sub_menu_is_refused_with_the_reason(editor, factories)
     assert "Button 1&#x27;s sub-menu already holds 5 buttons." in html or "already holds 5" in html
     data = _form_data(structure(client, menu, "move:1.0>0"))
     assert data["b-1-s-0-name"] == "b1"
+
+
+def test_a_moved_button_is_selected_and_focused_in_the_answer(editor, factories):
+    """The form, the phone and the arrow the person keeps pressing all point at the moved button."""
+    _user, account, _menu, client = editor
+    subs = [{"type": "click", "name": f"s{i}", "key": str(i)} for i in range(3)]
+    menu = factories.menu(
+        account,
+        tree={"button": [{"type": "click", "name": "A", "key": "a"}, {"name": "B", "sub_button": subs}]},
+    )
+    html = structure(client, menu, "down:1.0", post_data(menu, selected="0"), **HTMX).content.decode()
+    assert re.search(r'<li class="btn-card level-2 is-selected" id="card-1\.1" data-path="1\.1"', html)
+    assert len(re.findall(r"btn-card[^\"]* is-selected", html)) == 1
+    assert '<input type="hidden" id="f-selected" name="selected" value="1.1">' in html
+    assert re.search(r'class="pm-sub-item is-selected" data-path="1\.1"', html)
+    assert re.findall(r'<button[^>]*id="([^"]+)"[^>]*autofocus', html) == ["mv-down-1.1"]
+    # At the end of the sub-menu the pressed arrow is disabled: the other one takes the focus.
+    html = structure(
+        client, menu, "down:1.1", _form_data(structure(client, menu, "down:1.0")), **HTMX
+    ).content.decode()
+    assert re.findall(r'<button[^>]*id="([^"]+)"[^>]*autofocus', html) == ["mv-up-1.2"]
+    # A refused edit leaves the selection where it was.
+    html = structure(client, menu, "up:1.0", post_data(menu, selected="0"), **HTMX).content.decode()
+    assert '<input type="hidden" id="f-selected" name="selected" value="0">' in html
+    assert "autofocus" not in html
+
+
+def test_removing_the_last_sub_button_focuses_its_parents_add_button(editor, factories):
+    _user, account, _menu, client = editor
+    menu = factories.menu(
+        account, tree={"button": [{"name": "P", "sub_button": [{"type": "click", "name": "a", "key": "a"}]}]}
+    )
+    html = structure(client, menu, "remove:0.0", **HTMX).content.decode()
+    assert re.search(r'<button type="submit" id="add-sub-0"[^>]*autofocus', html)
+    html = structure(client, menu, "remove:0", **HTMX).content.decode()
+    assert re.search(r'<button type="submit" id="add-top"[^>]*autofocus', html)
+
+
+def test_the_page_gives_the_script_each_buttons_path_and_name_field(editor):
+    """editor.js finds a button's name field and reports the buttons typed in through these."""
+    _user, _account, menu, client = editor
+    html = client.get(url("menu_edit", menu)).content.decode()
+    cards = re.findall(
+        r'<li class="btn-card[^"]*" id="card-([0-9.]+)" data-path="([0-9.]+)" data-name-field="([^"]+)"', html
+    )
+    assert [(path, field) for _id, path, field in cards] == [
+        ("0", "f-b-0-name"),
+        ("1", "f-b-1-name"),
+        ("1.0", "f-b-1-s-0-name"),
+        ("1.1", "f-b-1-s-1-name"),
+    ]
+    for _id, _path, field in cards:
+        assert f'id="{field}"' in html
+    assert re.search(r'<input id="f-title" name="title"[^>]*data-touch="title"', html)
+
+
+@pytest.mark.parametrize("platform", list(PLATFORMS))
+@pytest.mark.parametrize("name", [name for name, _platform in EXAMPLES])
+def test_every_example_round_trips_through_the_page(editor, factories, platform, name):
+    """What the page draws for a menu is what the form reads back: names the template writes are
+    the names the form reads, on every platform."""
+    user, _account, _menu, client = editor
+    account = factories.account(platform=platform, members=(user,))
+    menu = factories.menu(account, tree=json.loads(example(name)))
+    data = _form_data(client.get(url("menu_edit", menu)))
+    form = MenuForm(data, platform=get_platform(platform))
+    assert form.can_save
+    assert {k for k in data if parse_field_name(k)} == {k for k in post_data(menu) if parse_field_name(k)}
+    assert form.tree == parse_menu(menu.tree).canonical()
+    assert form.tree.buttons and [b.name for b in form.tree.buttons] == [
+        b.name for b in parse_menu(menu.tree).buttons
+    ]
 
 
 # -- save -----------------------------------------------------------------------------------------
