@@ -61,7 +61,7 @@ def test_home_shows_the_live_state(team):
 
 def test_home_without_accounts_says_whom_to_ask(factories):
     page = client_for(factories.user(perms=EDIT)).get(reverse("home")).content.decode()
-    assert "not assigned to any" in page
+    assert "You are not assigned to any account yet. Ask an administrator to add you to one." in page
 
 
 def test_home_hides_actions_a_user_may_not_take(team, factories):
