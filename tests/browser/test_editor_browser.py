@@ -75,7 +75,9 @@ def test_build_a_full_menu_type_drag_save_and_publish(
             expect(field).to_be_focused()
             type_into(page, field, sub)
             if j == 0:  # the first sub-button carries what the button did before: a click
-                page.select_option(f"#f-b-{i}-s-{j}-type", "view")
+                # A type change redraws the button's fields: wait for it, as a person sees it.
+                with page.expect_response(lambda r: r.url.endswith("/structure/")):
+                    page.select_option(f"#f-b-{i}-s-{j}-type", "view")
             url = page.locator(f"#f-b-{i}-s-{j}-url")
             type_into(page, url, f"https://example.com/{i}/{j}")
             expect(page.locator(f"#use-b-{i}-s-{j}-url")).to_have_text(
