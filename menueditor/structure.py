@@ -39,8 +39,8 @@ class EditResult:
 
 
 def default_type(platform: PlatformRules) -> str:
-    """New buttons open a web page: the most common button, and one every platform has."""
-    return "view" if "view" in platform.button_types else next(iter(platform.button_types), "")
+    """The type a new button starts with: the platform's choice, else its first type."""
+    return platform.new_button_type or next(iter(platform.button_types), "")
 
 
 def apply_edit(tree: MenuTree, op: str, platform: PlatformRules) -> EditResult:

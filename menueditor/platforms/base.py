@@ -255,6 +255,8 @@ class PlatformRules:
     # -- reading and writing --------------------------------------------------------------------
     # A new draft's one button: a type of the platform's and the values that make it valid.
     starter_type: str = ""
+    # The type a button added in the editor starts with (the first of button_types when empty).
+    new_button_type: str = ""
     starter_values: dict[str, str] = {}
 
     def starter_tree(self, name: str) -> MenuTree:

@@ -147,6 +147,8 @@ class WeChatRules(PlatformRules):
     max_conditional_domains = 3
     # A new draft's one button: a click that sends a key, valid as it stands.
     starter_type = "click"
+    # New buttons open a web page: the most common kind of button.
+    new_button_type = "view"
     starter_values = {"key": "MENU_1"}
     # Which WeChat error code each rule answers with; the second item is the level (1 top, 2 sub).
     error_codes = {

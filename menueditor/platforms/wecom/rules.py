@@ -89,6 +89,8 @@ class WeComRules(PlatformRules):
     }
     # A new draft's one button: a click that sends a key, valid as it stands.
     starter_type = "click"
+    # New buttons open a web page: the most common kind of button.
+    new_button_type = "view"
     starter_values = {"key": "MENU_1"}
     # Which WeCom error code each rule answers with ("as for WeChat"); the second item is the level.
     # platforms.md lists no code for a top-level button of a wrong type (WeChat's 40017), so none.

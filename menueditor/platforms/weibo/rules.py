@@ -50,6 +50,8 @@ class WeiboRules(PlatformRules):
     }
     # A new draft's one button: a click that sends a key, valid as it stands.
     starter_type = "click"
+    # New buttons open a web page: the most common kind of button.
+    new_button_type = "view"
     starter_values = {"key": "MENU_1"}
 
     @property
