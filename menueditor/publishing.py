@@ -105,16 +105,17 @@ def client_for(account: Account):
     return get_platform(account.platform).client(account, AccountTokenStore(account))
 
 
-def _lease_seconds() -> float:
-    """Longer than one action can take: token, read (and its fallback), create, a renewal and retry."""
-    return 6 * deadline() + 30
+def lease_seconds() -> float:
+    """Longer than one action can take: token (and waiting for another worker's refresh, up to two
+    deadlines), read and its fallback, create, a renewal and its retry; each call within deadline()."""
+    return 8 * deadline() + 30
 
 
 @contextmanager
 def _claimed(account: Account, user) -> Iterator[leases.Claim | None]:
     """The account's live-menu lease for the block, or None when another action holds it."""
     name = user.get_username() if user is not None and user.is_authenticated else ""
-    claim = leases.claim(account.pk, leases.Purpose.LIVE_MENU, holder_name=name, seconds=_lease_seconds())
+    claim = leases.claim(account.pk, leases.Purpose.LIVE_MENU, holder_name=name, seconds=lease_seconds())
     try:
         yield claim
     finally:

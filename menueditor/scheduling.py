@@ -35,7 +35,6 @@ from menueditor import publishing
 from menueditor.diff import live_fingerprint
 from menueditor.models import Menu, Publication, ScheduledPublish
 from menueditor.platforms import get_platform
-from menueditor.platforms.transport import deadline
 from menueditor.tree import MenuParseError
 
 logger = logging.getLogger("menueditor.scheduling")
@@ -241,9 +240,9 @@ def move_schedule(
 
 def _attempt_seconds() -> float:
     """Longer than one attempt can take: settling a previous attempt and publishing, each under the
-    account's lease (publishing's 6 deadlines and 30 s), and the mail afterwards."""
+    account's lease (publishing.lease_seconds), and the mail afterwards."""
     mail = settings.MAILERS.get("default", {}).get("OPTIONS", {}).get("timeout") or 20
-    return 2 * (6 * deadline() + 30) + float(mail) + 30
+    return 2 * publishing.lease_seconds() + float(mail) + 30
 
 
 def _claim(schedule_id: int, task_id: str) -> tuple[ScheduledPublish, datetime | None] | None:
