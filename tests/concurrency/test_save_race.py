@@ -9,11 +9,9 @@ lock) only one save gets there at a time, without it they would all write revisi
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from contextlib import contextmanager
 
 import pytest
-from django.db import connections
 from django.db.models.signals import pre_save
 from django.test import Client
 from django.urls import reverse
@@ -21,6 +19,8 @@ from django.urls import reverse
 from menueditor.forms import tree_to_post_data
 from menueditor.models import Menu
 from menueditor.tree import parse_menu
+
+from .together import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -31,28 +31,6 @@ def conflict_note(html: str) -> str:
     """The sentence of the conflict box that says who saved and when."""
     start = html.find('<section class="conflict"')
     return " ".join(html[start : html.find("</section>", start)].split()) if start >= 0 else ""
-
-
-def run_together(work: Callable[[int], object], count: int) -> list:
-    """work(i) in `count` threads released at once; each thread closes its own connection."""
-    start = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(i: int) -> None:
-        try:
-            start.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:  # reported by the caller's assertions
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @contextmanager
