@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from .base import StoredToken, TokenStore
-from .transport import PlatformError, deadline
+from .transport import PlatformError, deadline, logger
 
 # How often a waiting worker looks at the store again.
 POLL_SECONDS = 0.05
@@ -71,3 +71,31 @@ def obtain_token(
                 ),
             )
         time.sleep(POLL_SECONDS)
+
+
+def token_call(get: Callable[[], str]) -> str:
+    """A token from `get`; its failure is never 'unanswered': a token call changes no menu."""
+    try:
+        return get()
+    except PlatformError as error:
+        error.unanswered = False
+        raise
+
+
+def call_with_token(
+    current: Callable[[], str],
+    renew: Callable[[str], str],
+    request: Callable[[str], dict],
+    *,
+    refused: Callable[[PlatformError], bool],
+) -> dict:
+    """request(token) with the current token; when the platform refuses that token, renew it once
+    and retry once, never more: a second refusal is reported with its hint."""
+    token = token_call(current)
+    try:
+        return request(token)
+    except PlatformError as error:
+        if not refused(error):
+            raise
+        logger.info("the platform refused the token (%s): refreshing once", error.code)
+        return request(token_call(lambda: renew(token)))

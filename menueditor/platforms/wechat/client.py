@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from menueditor.tree import MenuTree
 
 from ..base import LiveMenu, TokenStore
-from ..token_refresh import obtain_token
+from ..token_refresh import call_with_token, obtain_token
 from ..transport import PlatformError, logger, new_session, send, unknown_code_hint
 from .hints import TOKEN_ERRORS, TOKEN_MARGIN_SECONDS, WHEN_VISIBLE, _error_from, is_reply
 from .live import convert_selfmenu_info, read_menu_get
@@ -159,24 +159,13 @@ class WeChatClient:
         return data
 
     def _call(self, method: str, path: str, body: bytes | None = None) -> dict[str, Any]:
-        token = self._token(self.tokens.current)
-        try:
-            return self._request(method, path, token, body)
-        except PlatformError as error:
-            if error.code not in TOKEN_ERRORS or self.tokens.mode == "authorizer":
-                raise
-            # Refresh once and retry once, never more: a second refusal is reported with its hint.
-            logger.info("WeChat refused the token (%s) for %s: refreshing", error.code, self.account.slug)
-            renewed = self._token(lambda: self.tokens.renew(rejected=token))
-            return self._request(method, path, renewed, body)
-
-    @staticmethod
-    def _token(get) -> str:
-        try:
-            return get()
-        except PlatformError as error:
-            error.unanswered = False  # a token call changes no menu, whatever became of it
-            raise
+        return call_with_token(
+            self.tokens.current,
+            lambda rejected: self.tokens.renew(rejected=rejected),
+            lambda token: self._request(method, path, token, body),
+            # An authorizer token is the third-party platform's to renew, not ours.
+            refused=lambda error: error.code in TOKEN_ERRORS and self.tokens.mode != "authorizer",
+        )
 
     def publish(self, tree: MenuTree) -> tuple[str, str, str]:
         """menu/create with the exact bytes menu_export prints: (text sent, errcode, errmsg)."""

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from menueditor.tree import MenuTree
 
 from ..base import LiveMenu, TokenStore
-from ..token_refresh import obtain_token
+from ..token_refresh import call_with_token, obtain_token, token_call
 from ..transport import PlatformError, logger, new_session, send, unknown_code_hint
 from .hints import TOKEN_ERRORS, TOKEN_MARGIN_SECONDS, WHEN_VISIBLE, error_from, is_reply
 from .live import NO_MENU, no_menu, read_menu_get
@@ -125,24 +125,12 @@ class WeComClient:
 
     def _call(self, method: str, path: str, body: bytes | None = None) -> dict[str, Any]:
         self._agent_id()  # before any token call: nothing to do without it
-        token = self._token(self.tokens.current)
-        try:
-            return self._request(method, path, token, body)
-        except PlatformError as error:
-            if error.code not in TOKEN_ERRORS:
-                raise
-            # Refresh once and retry once, never more: a second refusal is reported with its hint.
-            logger.info("WeCom refused the token (%s) for %s: refreshing", error.code, self.account.slug)
-            renewed = self._token(lambda: self.tokens.renew(rejected=token))
-            return self._request(method, path, renewed, body)
-
-    @staticmethod
-    def _token(get) -> str:
-        try:
-            return get()
-        except PlatformError as error:
-            error.unanswered = False  # a token call changes no menu, whatever became of it
-            raise
+        return call_with_token(
+            self.tokens.current,
+            lambda rejected: self.tokens.renew(rejected=rejected),
+            lambda token: self._request(method, path, token, body),
+            refused=lambda error: error.code in TOKEN_ERRORS,
+        )
 
     def publish(self, tree: MenuTree) -> tuple[str, str, str]:
         """menu/create with the exact bytes menu_export prints: (text sent, errcode, errmsg)."""
@@ -164,7 +152,7 @@ class WeComClient:
     def check(self) -> str:
         """Fetch a token and read the menu; a line saying what was found."""
         self._agent_id()
-        self._token(self.tokens.fetch_now)
+        token_call(self.tokens.fetch_now)
         live = self.read_live()
         if live.tree is None:
             return gettext("Connected: a token was obtained; the live menu is empty.")
