@@ -292,6 +292,10 @@ class PlatformRules:
         """The exact menu text that publishing sends: UTF-8, no \\u escapes."""
         return json.dumps(self.payload(tree), ensure_ascii=False)
 
+    def payload_bytes(self, tree: MenuTree) -> bytes:
+        """The body a JSON platform's menu/create takes: payload_text in UTF-8 (\\u escapes refused)."""
+        return self.payload_text(tree).encode("utf-8")
+
     # -- validation -----------------------------------------------------------------------------
     def validate(self, tree: MenuTree) -> list[Problem]:
         """Every problem, errors and warnings, in the order of the buttons."""

@@ -211,10 +211,6 @@ class WeChatRules(PlatformRules):
         data = decode_json(data)
         return parse_selfmenu_info(data) if is_selfmenu_info(data) else parse_menu(data)
 
-    def payload_bytes(self, tree: MenuTree) -> bytes:
-        """The body of menu/create: UTF-8 JSON without \\u escapes (WeChat refuses them: 40033)."""
-        return self.payload_text(tree).encode("utf-8")
-
     # -- the registry's entry points (the HTTP side is imported only when it is used) --------------
     def client(self, account, token_store: TokenStore):
         from .client import WeChatClient

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from menueditor.tree import MenuTree
-
 from ..base import ButtonType, DemoAccount, FieldSpec, LiveMenu, PlatformRules, TokenStore
 from .account import ACCOUNT
 
@@ -108,10 +106,6 @@ class WeComRules(PlatformRules):
         ("url_format", 2): "40054",
         ("depth", 2): "40022",
     }
-
-    def payload_bytes(self, tree: MenuTree) -> bytes:
-        """The body of menu/create: UTF-8 JSON as it is, without \\u escapes."""
-        return self.payload_text(tree).encode("utf-8")
 
     # -- the registry's entry points (the HTTP side is imported only when it is used) --------------
     def client(self, account, token_store: TokenStore):
