@@ -36,6 +36,9 @@ class Menu(models.Model):
         related_name="+",
         verbose_name=_("last changed by"),
     )
+    # Archived drafts are hidden from the lists (and restorable); a draft the history points at is
+    # archived rather than deleted, so its entries keep their draft.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     objects = MenuQuerySet.as_manager()
 
