@@ -39,6 +39,9 @@ class Menu(models.Model):
     # Archived drafts are hidden from the lists (and restorable); a draft the history points at is
     # archived rather than deleted, so its entries keep their draft.
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    # Which of the account's menus the draft is for: {} the default menu, else a conditional menu's
+    # match rule as the platform writes it ({"tag_id": "104", "client_platform_type": "1"}).
+    match_rule = models.JSONField(_("shown to"), default=dict, blank=True)
 
     objects = MenuQuerySet.as_manager()
 
@@ -103,6 +106,9 @@ class Publication(models.Model):
     code = models.CharField(_("platform code"), max_length=32, blank=True)
     message = models.TextField(_("platform message"), blank=True)
     hint = models.TextField(_("what to do"), blank=True)
+    # "" for the default menu; a conditional menu's match rule as compact sorted JSON (an exact key
+    # to filter a rule's history by).
+    match_rule = models.CharField(_("match rule"), max_length=200, blank=True, default="")
 
     objects = PublicationQuerySet.as_manager()
 
