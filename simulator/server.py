@@ -166,6 +166,29 @@ class Simulator(SharedState):
         with self.lock:
             self.wechat.set_console_menu(appid, selfmenu_info)
 
+    def tag_follower(self, user_id: str, *tag_ids: str, client_platform_type: str | None = None) -> None:
+        """A WeChat follower carrying these tags (and, when given, on that phone system: 1 iOS, 2 Android)."""
+        with self.lock:
+            self.users[user_id] = {
+                "tags": [str(t) for t in tag_ids],
+                "client_platform_type": client_platform_type,
+            }
+
+    def add_wechat_tag(self, tag_id: str, name: str) -> None:
+        with self.lock:
+            self.wechat_tags[str(tag_id)] = name
+
+    def add_legacy_conditional_menu(self, menu: dict, matchrule: dict, appid: str = DEFAULT_APPID) -> str:
+        """A conditional menu made before WeChat refused rules on sex, region or language (menu/get
+        still lists it; it matches nobody)."""
+        with self.lock:
+            app = self.wechat.apps[appid]
+            menuid = self.wechat._new_menuid()
+            app.conditional.append(
+                {"button": copy.deepcopy(menu["button"]), "matchrule": dict(matchrule), "menuid": menuid}
+            )
+            return str(menuid)
+
     def expire_tokens(self) -> None:
         """Every token issued so far now answers the expired-token code (WeChat 42001, Weibo 21327)."""
         with self.lock:

@@ -37,6 +37,7 @@ class SharedState:
         self.linked_miniprograms: set[str] = set(DEFAULT_LINKED_MINIPROGRAMS)
         self.disallowed_types: set[str] = set()
         self.users: dict[str, Any] = {}
+        self.wechat_tags: dict[str, str] = {}  # WeChat user tags besides the system's: id -> name
         self.ip_whitelist: list[str] | None = None
         self.weibo_string_codes = False
         self.weibo_error_status = 400

@@ -24,6 +24,7 @@ from .rules import (
     has_unicode_escape,
 )
 from .state import SharedState
+from .wechat_conditional import domains_refusal, follower, rule_matches, tags_get
 
 DEFAULT_APPID = "wx0123456789abcdef"
 DEFAULT_SECRET = "demo-app-secret"
@@ -231,6 +232,7 @@ class WeChat:
             "/cgi-bin/menu/addconditional": ("POST", self.add_conditional),
             "/cgi-bin/menu/delconditional": ("POST", self.del_conditional),
             "/cgi-bin/menu/trymatch": ("POST", self.try_match),
+            "/cgi-bin/tags/get": ("GET", lambda r: tags_get(self, r)),
         }
         route = routes.get(req.path.rstrip("/") or req.path)
         if route is None:
@@ -441,6 +443,7 @@ class WeChat:
             return self.error(req, 65303)
         refusal = check_wechat_matchrule(body.get("matchrule") if isinstance(body, dict) else None)
         refusal = refusal or self._check_buttons(body) or check_wechat_conditional_domains(body["button"])
+        refusal = refusal or domains_refusal(app.conditional, body["button"])
         if refusal:
             return self.refuse(req, refusal)
         menuid = self._new_menuid()
@@ -474,24 +477,14 @@ class WeChat:
         body = self._plain_body(req)
         if isinstance(body, Reply):
             return body
-        user = self.sim.users.get(str(body.get("user_id", "")))
-        if user is None:
+        found = follower(self.sim.users, str(body.get("user_id", "")))
+        if found is None:
             return self.error(req, 65302)
-        if isinstance(user, dict):
-            tags, platform = user.get("tags", []), user.get("client_platform_type")
-        else:
-            tags, platform = user, None
-        tags = {str(t) for t in tags}
+        tags, platform = found
         # The newest conditional menu that matches wins, as on the platform.
         for item in reversed(app.conditional):
-            rule = item["matchrule"]
-            tag = rule.get("tag_id", rule.get("group_id"))
-            if tag not in (None, "") and str(tag) not in tags:
-                continue
-            wanted = rule.get("client_platform_type")
-            if wanted not in (None, "") and platform is not None and str(wanted) != str(platform):
-                continue
-            return Reply.json({"button": copy.deepcopy(item["button"])})
+            if rule_matches(item["matchrule"], tags, platform):
+                return Reply.json({"button": copy.deepcopy(item["button"])})
         if app.menu is None:
             return self.error(req, 46003)
         return Reply.json({"button": copy.deepcopy(app.menu.get("button"))})

@@ -203,6 +203,10 @@ class PlatformRules:
     # Error codes that mean "try again later" (busy, a rate limit): a scheduled publish refused with
     # one is retried after a wait (menueditor/scheduling.py); any other code is final.
     retry_later_codes: frozenset[str] = frozenset()
+    # Menus for chosen followers (platforms/matching.py ConditionalSupport), or None: only the default.
+    conditional: Any = None
+    # Pickers for the content a button sends (platforms/content.py ContentSupport), or None: ids typed.
+    content: Any = None
 
     # -- the registry's entry points, filled in by each platform package ------------------------
     def client(self, account, token_store: TokenStore) -> PlatformClient:

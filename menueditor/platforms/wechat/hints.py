@@ -88,6 +88,17 @@ WECHAT_HINTS: dict[str, Any] = {
     "65320": _(
         "WeChat no longer accepts conditional menus by sex, region or language: match on a follower tag."
     ),
+    "65304": _("The match rule is empty: choose a follower tag or a phone system."),
+    "65305": _(
+        "The account has too many conditional menus: delete ones nobody needs in the account's live set."
+    ),
+    "65306": _("This account may not use conditional menus: verify the account in the MP console."),
+    "65307": _("The conditional menu has no buttons: add at least one."),
+    "65308": _("A button in the conditional menu has no type: choose what it does."),
+    "65309": _("Conditional menus are switched off for this account: switch them on in the MP console."),
+    "65315": _("That user does not follow the account: only followers have a menu to try."),
+    "65318": _("WeChat could not read the menu as UTF-8. This is a bug of this app: please report it."),
+    "65319": _("WeChat does not allow creating menus on this account now: check the MP console."),
 }
 # Codes that share one explanation (top level / sub level, or two names for one fault).
 for _same, _as in {

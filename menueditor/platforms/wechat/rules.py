@@ -143,6 +143,8 @@ class WeChatRules(PlatformRules):
             ),
         )
     }
+    # A mini program button is known by the page it opens; its web address is only the fallback.
+    identity_fields = {"miniprogram": ("appid", "pagepath")}
     # Conditional menus may link to at most this many domains (65316); this app does not send them.
     max_conditional_domains = 3
     # A new draft's one button: a click that sends a key, valid as it stands.
