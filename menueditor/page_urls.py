@@ -3,12 +3,18 @@
 from django.urls import path
 
 import menueditor.converters  # noqa: F401  (registers <id:...>)
-from menueditor.views import auth, history, pages, schedules
+from menueditor.views import account, auth, history, pages, schedules
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
+    path("accounts/<slug:slug>/", account.account_page, name="account_page"),
+    path("drafts/<id:pk>/rename/", account.draft_rename, name="draft_rename"),
+    path("drafts/<id:pk>/duplicate/", account.draft_duplicate, name="draft_duplicate"),
+    path("drafts/<id:pk>/archive/", account.draft_archive, name="draft_archive"),
+    path("drafts/<id:pk>/unarchive/", account.draft_unarchive, name="draft_unarchive"),
+    path("drafts/<id:pk>/delete/", account.draft_delete, name="draft_delete"),
     path("accounts/<slug:slug>/drafts/new/", pages.draft_start, name="draft_start"),
     path("accounts/<slug:slug>/pull/", pages.menu_pull, name="menu_pull"),
     path("accounts/<slug:slug>/live/delete/", pages.live_delete, name="live_delete"),

@@ -65,7 +65,8 @@ def home(request: HttpRequest) -> HttpResponse:
             Prefetch(
                 "menus",
                 # The list shows titles, not menus: a draft's tree can be large, and is never read here.
-                queryset=Menu.objects.select_related("updated_by")
+                queryset=Menu.objects.filter(archived_at__isnull=True)
+                .select_related("updated_by")
                 .defer("tree")
                 .order_by("-updated_at", "-pk"),
                 to_attr="drafts",
