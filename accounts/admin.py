@@ -22,6 +22,7 @@ from .forms import (
     ACCESS_FIELDS,
     COMMON_FIELDS,
     CONNECTION_FIELDS,
+    WORKFLOW_FIELDS,
     AccountAdminForm,
     admin_form_for,
     all_secret_names,
@@ -51,6 +52,16 @@ ACCESS_FIELDSET = (
     },
 )
 CONNECTION_FIELDSET = (_("Connection"), {"fields": list(CONNECTION_FIELDS)})
+WORKFLOW_FIELDSET = (
+    _("Review and scheduling"),
+    {
+        "fields": list(WORKFLOW_FIELDS),
+        "description": _(
+            "With approval on, editors submit drafts and publishers approve them; with a second "
+            "person required, even a publisher's own draft waits for another publisher."
+        ),
+    },
+)
 
 
 @admin.register(Account)
@@ -110,7 +121,7 @@ class AccountAdmin(admin.ModelAdmin):
         main = (None, {"fields": list(COMMON_FIELDS)})
         code = self.platform_of(request, obj)
         if code is None:
-            return [main, CONNECTION_FIELDSET, ACCESS_FIELDSET]
+            return [main, CONNECTION_FIELDSET, ACCESS_FIELDSET, WORKFLOW_FIELDSET]
         spec = get_platform(code).account
         credentials = [
             (
@@ -122,7 +133,7 @@ class AccountAdmin(admin.ModelAdmin):
             )
             for fieldset in spec.fieldsets
         ]
-        return [main, *credentials, CONNECTION_FIELDSET, ACCESS_FIELDSET]
+        return [main, *credentials, CONNECTION_FIELDSET, ACCESS_FIELDSET, WORKFLOW_FIELDSET]
 
     @admin.display(boolean=True, description=_("credentials"))
     def credentials_complete(self, obj: Account) -> bool:

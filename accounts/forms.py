@@ -20,6 +20,8 @@ from .models import Account
 COMMON_FIELDS = ("name", "slug", "platform")
 CONNECTION_FIELDS = ("api_base",)
 ACCESS_FIELDS = ("members", "groups")
+# How publishing works on the account: approval (menueditor/reviews.py) and the schedules' zone.
+WORKFLOW_FIELDS = ("needs_approval", "second_approver", "time_zone")
 
 
 def secret_form_name(model_name: str) -> str:
@@ -108,7 +110,7 @@ class AccountAdminForm(forms.ModelForm):
 
     class Meta:
         model = Account
-        fields = [*COMMON_FIELDS, *CONNECTION_FIELDS, *ACCESS_FIELDS]
+        fields = [*COMMON_FIELDS, *CONNECTION_FIELDS, *ACCESS_FIELDS, *WORKFLOW_FIELDS]
         help_texts = {
             "slug": _("A short name for the command line and addresses, e.g. brand-cn."),
             "members": _("Active staff users who may work on this account."),

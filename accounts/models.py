@@ -7,6 +7,7 @@ the checks and the default host of its credentials, so nothing here knows a plat
 from __future__ import annotations
 
 import enum
+import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -65,6 +66,18 @@ def group_ids(user) -> models.QuerySet:
     )
 
 
+def validate_time_zone(name: str) -> None:
+    """An IANA zone name this server knows (Asia/Shanghai, Europe/Berlin...)."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValidationError(
+            _("“%(name)s” is not a time zone this server knows; write it as Area/City, e.g. Asia/Shanghai."),
+            params={"name": name},
+            code="time_zone",
+        ) from None
+
+
 class AccountQuerySet(models.QuerySet):
     def for_user(self, user) -> AccountQuerySet:
         """Accounts this user may work on: all for superusers, assigned ones for other staff."""
@@ -99,6 +112,30 @@ class Account(models.Model):
     )
     groups = models.ManyToManyField(
         Group, blank=True, related_name="menu_accounts", verbose_name=_("assigned groups")
+    )
+    # Review and approval (menueditor/reviews.py): off by default, set in the admin.
+    needs_approval = models.BooleanField(
+        _("publishing needs approval"),
+        default=False,
+        help_text=_(
+            "Editors submit drafts for review; a publisher approves (publish now or at a time) or "
+            "sends them back with a comment."
+        ),
+    )
+    second_approver = models.BooleanField(
+        _("a second person must approve"),
+        default=False,
+        help_text=_(
+            "Nobody approves their own submission: with approval on, publishers submit their own "
+            "drafts too, and another publisher approves them."
+        ),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Asia/Shanghai",
+        validators=[validate_time_zone],
+        help_text=_("Scheduled times are entered and shown in this zone (an IANA name, e.g. Asia/Shanghai)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -236,3 +236,90 @@ class ScheduledPublish(models.Model):
     def is_open(self) -> bool:
         """Still to be cancelled or moved: it has not started (or waits for its next attempt)."""
         return self.state == self.State.SCHEDULED
+
+
+class ReviewQuerySet(models.QuerySet):
+    def for_user(self, user) -> ReviewQuerySet:
+        return self.filter(account__in=Account.objects.for_user(user))
+
+    def waiting(self) -> ReviewQuerySet:
+        """Submitted and not decided, on the revision that was submitted (menueditor/reviews.py)."""
+        return self.filter(state=Review.State.SUBMITTED, revision=models.F("menu__revision"))
+
+
+class Review(models.Model):
+    """A draft submitted for review: one revision of it, approved, sent back or withdrawn.
+
+    The approval names the revision: what goes out is exactly what was approved (publishing checks
+    the draft is still at that revision), and a draft changed while waiting goes back to draft
+    (withdrawn). Every step is in the account's history (views/history.py reads these fields).
+    """
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        SENT_BACK = "sent_back", _("Sent back")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("account")
+    )
+    menu = models.ForeignKey(
+        Menu, null=True, on_delete=models.SET_NULL, related_name="reviews", verbose_name=_("draft")
+    )
+    title = models.CharField(_("draft title"), max_length=100)  # as submitted; kept if the draft goes
+    revision = models.PositiveIntegerField(_("revision"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+    note = models.TextField(_("note"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SUBMITTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    # What the approval led to: a publish now (publication) or at a time (schedule).
+    publication = models.ForeignKey(
+        Publication,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("publication"),
+    )
+    schedule = models.OneToOneField(
+        ScheduledPublish,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review",
+        verbose_name=_("scheduled publish"),
+    )
+    language = models.CharField(_("language"), max_length=16, blank=True)  # of the submitter's mails
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            # One open submission per draft: a second submit finds the first.
+            models.UniqueConstraint(
+                fields=["menu"], condition=models.Q(state="submitted"), name="one_open_review_per_draft"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} r{self.revision} {self.get_state_display()}"
