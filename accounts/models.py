@@ -209,3 +209,70 @@ class Lease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} lease on {self.account_id}"
+
+
+class ContentList(models.Model):
+    """One list a picker shows (an account's images, published articles...), as last fetched.
+
+    Pickers open at once from this copy and spare the platform's quotas; the refresh button
+    fetches it again (menueditor/pickers.py), with no transaction open during the calls.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="content_lists")
+    kind = models.CharField(max_length=20)  # the platform's source code: "image", "article"...
+    items = models.JSONField(default=list)  # ContentItem.as_dict() of each, newest first
+    total = models.PositiveIntegerField(default=0)  # the platform's count, may exceed len(items)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    # The last refresh's failure, shown in the picker until a refresh succeeds ("" when none).
+    error_code = models.CharField(max_length=40, blank=True)
+    error_hint = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "kind"], name="one_content_list_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.account_id}"
+
+
+class ContentThumbnail(models.Model):
+    """A picture fetched by the server and served by the app (the browser may not reach the platform)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="content_thumbnails")
+    key = models.CharField(max_length=200)  # the platform's thumbnail key (an image's media_id)
+    content_type = models.CharField(max_length=40)
+    data = models.BinaryField()
+    fetched_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "key"], name="one_thumbnail_per_key")]
+
+    def __str__(self) -> str:
+        return f"thumbnail {self.key} of {self.account_id}"
+
+
+class MiniProgram(models.Model):
+    """A mini program linked to the account, typed in the admin: the platform lists them to
+    third-party platforms only, so accounts with their own secret keep the list here."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="mini_programs")
+    appid = models.CharField(_("AppID"), max_length=32)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("linked mini program")
+        verbose_name_plural = _("linked mini programs")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "appid"], name="one_entry_per_mini_program")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.appid})"
+
+    def clean(self) -> None:
+        """The AppID as the account's platform writes them (its content support checks it)."""
+        platform = PLATFORMS.get(self.account.platform) if self.account_id else None
+        content = platform.content if platform is not None else None
+        problem = content.check_kept_id("miniprogram", self.appid) if content is not None else ""
+        if problem:
+            raise ValidationError({"appid": problem})

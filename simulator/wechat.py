@@ -25,6 +25,7 @@ from .rules import (
 )
 from .state import SharedState
 from .wechat_conditional import domains_refusal, follower, rule_matches, tags_get
+from .wechat_content import WeChatContentSide
 
 DEFAULT_APPID = "wx0123456789abcdef"
 DEFAULT_SECRET = "demo-app-secret"
@@ -152,12 +153,14 @@ class WeChat:
         self.apps: dict[str, WeChatApp] = {}
         self.tokens: dict[str, IssuedToken] = {}
         self._next_menuid = 0
+        self.content = WeChatContentSide(self)
         self.reset()
 
     def reset(self) -> None:
         self.apps = {}
         self.tokens = {}
         self._next_menuid = 401_000_000
+        self.content.reset()
         self.add_app(DEFAULT_APPID, DEFAULT_SECRET)
 
     def state(self) -> dict[str, Any]:
@@ -223,6 +226,7 @@ class WeChat:
 
     def handle(self, req: RecordedRequest) -> Reply:
         routes: dict[str, tuple[str, Callable[[RecordedRequest], Reply]]] = {
+            **self.content.routes(),  # materials, published articles, mini programs
             "/cgi-bin/stable_token": ("POST", self.stable_token),
             "/cgi-bin/token": ("GET", self.classic_token),
             "/cgi-bin/menu/create": ("POST", self.menu_create),

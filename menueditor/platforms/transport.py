@@ -151,6 +151,61 @@ def send(
     ends by deadline(): a timer cuts the connection off, because requests' own timeouts restart
     with every byte a trickling server sends.
     """
+    response = _exchange(session, method, url, **kwargs)
+    data = _json_object(response.content)
+    _check_status(response, url, data, is_reply)
+    if data is None:
+        excerpt = response.content[:200].decode("utf-8", errors="replace")
+        raise PlatformError(
+            "not_json",
+            redact(excerpt),
+            _(
+                "%(host)s answered with something that is not a platform reply (often a proxy or "
+                "login page in between). Check the account's API address and the network, then "
+                "try again."
+            )
+            % {"host": _host(url)},
+        )
+    return data
+
+
+def send_for_file(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    is_reply: Callable[[dict[str, Any]], bool] | None = None,
+    **kwargs: Any,
+) -> dict[str, Any] | tuple[bytes, str]:
+    """One HTTP call whose answer may be a file (an image's bytes): the decoded JSON object when
+    the body is one (a reply, often an error), else (the bytes, their Content-Type)."""
+    response = _exchange(session, method, url, **kwargs)
+    data = _json_object(response.content)
+    _check_status(response, url, data, is_reply)
+    if data is not None:
+        return data
+    return response.content, response.headers.get("Content-Type", "")
+
+
+def _check_status(response, url: str, data: dict[str, Any] | None, is_reply) -> None:
+    """An HTTP error status is a transport failure unless its body is the platform's own reply."""
+    if 200 <= response.status_code < 300:
+        return
+    if data is not None and is_reply is not None and is_reply(data):
+        return
+    raise PlatformError(
+        f"http_{response.status_code}",
+        redact(f"HTTP {response.status_code} {response.reason or ''}".strip()),
+        _(
+            "%(host)s answered with an HTTP error (%(status)s) instead of a reply: the platform "
+            "or a proxy in between is having trouble. Try again in a few minutes."
+        )
+        % {"host": _host(url), "status": response.status_code},
+    )
+
+
+def _exchange(session: requests.Session, method: str, url: str, **kwargs: Any) -> requests.Response:
+    """The call itself, within deadline(); PlatformError for timeouts and connection trouble."""
     safe_url = redact(url)
     limit = deadline()
     watch = _CallWatch()
@@ -192,32 +247,7 @@ def send(
         timer.cancel()
         _watched.watch = None
     logger.debug("%s %s -> HTTP %s", method, safe_url, response.status_code)
-    data = _json_object(response.content)
-    if not 200 <= response.status_code < 300:
-        if data is not None and is_reply is not None and is_reply(data):
-            return data
-        raise PlatformError(
-            f"http_{response.status_code}",
-            redact(f"HTTP {response.status_code} {response.reason or ''}".strip()),
-            _(
-                "%(host)s answered with an HTTP error (%(status)s) instead of a reply: the platform "
-                "or a proxy in between is having trouble. Try again in a few minutes."
-            )
-            % {"host": _host(url), "status": response.status_code},
-        )
-    if data is None:
-        excerpt = response.content[:200].decode("utf-8", errors="replace")
-        raise PlatformError(
-            "not_json",
-            redact(excerpt),
-            _(
-                "%(host)s answered with something that is not a platform reply (often a proxy or "
-                "login page in between). Check the account's API address and the network, then "
-                "try again."
-            )
-            % {"host": _host(url)},
-        )
-    return data
+    return response
 
 
 def _json_object(content: bytes) -> dict[str, Any] | None:

@@ -111,6 +111,29 @@ for _same, _as in {
 }.items():
     WECHAT_HINTS[_same] = WECHAT_HINTS[_as]
 
+# The calls behind the pickers (content.py): materials, published articles, linked mini programs.
+CONTENT_HINTS: dict[str, Any] = {
+    "40004": _("WeChat does not know that kind of material: only images, voice and videos can be listed."),
+    "40007": _(
+        "WeChat has no material with that media_id on this account: it may have been deleted. "
+        "Choose another one."
+    ),
+    "48001": _(
+        "This account may not read its materials, articles or linked mini programs through the API "
+        "(unverified accounts cannot; linked mini programs are given to third-party platforms only). "
+        "Type the id, or keep the mini programs in the account's settings."
+    ),
+    "53600": _(
+        "WeChat has no published article with that article_id: it was deleted, or the id is a "
+        "draft's media_id. Choose a published article."
+    ),
+    "85005": _(
+        "That mini program is not bound to this account: link it in the MP console "
+        "(广告与服务 > 小程序管理) first."
+    ),
+}
+WECHAT_HINTS.update({code: hint for code, hint in CONTENT_HINTS.items() if code not in WECHAT_HINTS})
+
 _TOKEN_REFUSED_HINT = _(
     "WeChat refused the access token even after this app fetched a new one and tried again. Another "
     "system is probably fetching tokens from /cgi-bin/token for the same AppID (switch it to "

@@ -206,6 +206,13 @@ class WeChatRules(PlatformRules):
             )
         return problems
 
+    @property
+    def content(self):
+        """Pickers for materials, published articles and mini programs (content.py)."""
+        from .content import CONTENT
+
+        return CONTENT
+
     def parse(self, data: Any) -> MenuTree:
         """Also reads a get_current_selfmenu_info answer (pasted from the API debugger, say)."""
         from .live import is_selfmenu_info, parse_selfmenu_info
