@@ -24,9 +24,9 @@ def _fit(title: str) -> str:
 
 
 def _when(moment: datetime | None = None) -> str:
-    # "2 Dec 10:31" in English; each language's own short date and time.
+    # The language's own day of the month ("December 2", "12月2日") and a 24-hour time.
     moment = timezone.localtime(moment or timezone.now())
-    return f"{date_format(moment, 'MONTH_DAY_FORMAT')} {date_format(moment, 'TIME_FORMAT')}"
+    return f"{date_format(moment, 'MONTH_DAY_FORMAT')} {date_format(moment, 'H:i')}"
 
 
 def _day(moment: datetime) -> str:

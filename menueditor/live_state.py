@@ -10,6 +10,7 @@ from __future__ import annotations
 from accounts.models import Account
 from menueditor.diff import live_fingerprint
 from menueditor.models import Menu, Publication
+from menueditor.platforms import get_platform
 from menueditor.tree import MenuParseError, MenuTree, parse_menu
 
 LIVE_ACTIONS = (Publication.Action.PUBLISH, Publication.Action.PULL, Publication.Action.DELETE)
@@ -49,9 +50,11 @@ def known_fingerprint(account: Account) -> tuple[Publication | None, str]:
 
 
 def draft_fingerprint(menu: Menu) -> str:
-    """The fingerprint of a draft's menu as followers would see it; "" when it is unreadable or empty."""
+    """The fingerprint of the menu publishing this draft would send (fields left over from a type
+    switch are not sent); "" when it is unreadable or empty."""
+    rules = get_platform(menu.account.platform)
     try:
-        tree = parse_menu(menu.tree)
-    except (MenuParseError, ValueError, TypeError):
+        tree = parse_menu(rules.payload(rules.parse(menu.tree)))
+    except (MenuParseError, ValueError, KeyError, TypeError):
         return ""
     return live_fingerprint(tree) if tree.buttons else ""

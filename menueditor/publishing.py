@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import leases
 from accounts.models import Account
 from accounts.tokens import AccountTokenStore
+from menueditor import draft_titles, live_state
 from menueditor.diff import describe_changes, live_fingerprint, same_menu
 from menueditor.models import Menu, Publication
 from menueditor.platforms import get_platform
@@ -474,10 +474,9 @@ def _record_pull(account: Account, user, live: LiveMenu) -> PullResult:
             hint=hint,
         )
         return PullResult(None, Outcome(True, "empty", "", hint, publication), live.unconvertible)
-    stamp = date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")
     menu = Menu.objects.create(
         account=account,
-        title=_("Live menu pulled %(when)s") % {"when": stamp},
+        title=draft_titles.pulled(account),
         tree=live.tree.canonical().to_json(),
         updated_by=user if user is not None and user.is_authenticated else None,
     )
@@ -564,14 +563,34 @@ def restore_publication(publication: Publication, user) -> Menu:
         tree = None
     if tree is None or not tree.buttons:
         raise ValueError(_("This record holds no menu to restore."))
-    stamp = date_format(timezone.localtime(publication.created_at), "SHORT_DATETIME_FORMAT")
     return Menu.objects.create(
         account=account,
-        title=_("Restored: %(action)s of %(when)s")
-        % {"action": publication.get_action_display(), "when": stamp},
+        title=draft_titles.restored(publication.action, publication.created_at),
         tree=tree.canonical().to_json(),
         updated_by=user,
     )
+
+
+def draft_holding(publication: Publication, user) -> Menu:
+    """A draft holding this record's menu, for publishing it again: its own draft when it still
+    holds that menu, else another of the account's drafts with the same menu, else a new restored
+    one. So publishing the same past menu again and again does not add a draft each time.
+    ValueError when the record holds no menu."""
+    account = publication.account
+    _require(can_edit(user, account), _("You may not edit menus on this account."))
+    try:
+        tree = publication.tree()
+    except (MenuParseError, ValueError):
+        tree = None
+    if tree is None or not tree.buttons:
+        raise ValueError(_("This record holds no menu to restore."))
+    wanted = live_fingerprint(tree)
+    drafts = account.menus.filter(archived_at__isnull=True).order_by("-updated_at", "-pk")
+    own = [m for m in drafts if m.pk == publication.menu_id]
+    for menu in [*own, *drafts]:
+        if live_state.draft_fingerprint(menu) == wanted:
+            return menu
+    return restore_publication(publication, user)
 
 
 def check_connection(account: Account) -> Outcome:

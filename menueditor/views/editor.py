@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import Account
-from menueditor import naming, publishing
+from menueditor import draft_titles, naming, publishing
 from menueditor.drafts import Draft, load_draft
 from menueditor.forms import (
     MenuForm,
@@ -372,7 +372,7 @@ def menu_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("as_new"):
         copy = Menu.objects.create(
             account=menu.account,
-            title=(_("%(title)s (my version)") % {"title": form.cleaned_data["title"]})[:100],
+            title=draft_titles.conflict_copy(form.cleaned_data["title"]),
             tree=form.tree.to_json(),
             updated_by=request.user,
         )

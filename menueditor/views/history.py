@@ -143,9 +143,10 @@ def publication_republish(request: HttpRequest, pk: int) -> HttpResponse:
         publication.preview = preview_items(get_platform(account.platform), tree)
         context = {"entry": publication, "account": account, "platform": get_platform(account.platform)}
         return render(request, "menus/confirm_republish.html", context)
-    # The past menu becomes a draft first, so whatever the platform answers, nothing is lost.
+    # The past menu is in a draft first, so whatever the platform answers, nothing is lost; a draft
+    # that already holds it is reused, so publishing again does not add a draft each time.
     try:
-        menu = publishing.restore_publication(publication, request.user)
+        menu = publishing.draft_holding(publication, request.user)
     except ValueError as error:
         messages.error(request, str(error))
         return redirect("account_history", slug=account.slug)

@@ -448,6 +448,7 @@ def test_save_conflict_says_who_and_keeps_the_edits(editor, factories):
     assert response["HX-Redirect"] == url("menu_edit", copy)
     assert copy.tree["button"][0]["name"] == "我的改动"
     assert copy.updated_by == user
+    assert copy.title.startswith("Your edits kept after a conflict, ")  # says where it came from
 
 
 def test_save_needs_the_edit_permission(editor, factories):

@@ -198,7 +198,26 @@ def test_publish_again_puts_the_old_menu_live_and_records_it(team):
     newest = Publication.objects.filter(account=team.a).first()
     assert newest.pk != old.pk and newest.outcome == "success" and newest.user == team.publisher
     assert "live again" in " ".join(messages_of(response))
-    assert Menu.objects.count() == drafts + 1  # the restored draft keeps what was published
+    assert Menu.objects.count() == drafts  # the draft that was published then still holds that menu
+    assert newest.menu == old.menu
+
+
+def test_publish_again_adds_one_draft_at_most_however_often_it_is_done(team):
+    old = publish(team, OLD_MENU)
+    Menu.objects.filter(pk=old.menu_id).update(tree=NEW_MENU)  # its draft was edited since
+    publish(team, NEW_MENU)
+    client = client_for(team.publisher)
+    drafts = Menu.objects.count()
+    for _ in range(3):
+        client.post(reverse("publication_republish", args=[old.pk]))
+        publish(team, NEW_MENU)
+    # One restored draft holds the old menu; each "Draft" above is the helper's own publish.
+    holding_old = [
+        m for m in Menu.objects.all() if parse_menu(m.tree).to_json() == parse_menu(OLD_MENU).to_json()
+    ]
+    assert len(holding_old) == 1
+    assert holding_old[0].title.startswith("Restored from the publication of")
+    assert Menu.objects.count() == drafts + 1 + 3
 
 
 def test_publish_again_failure_shows_the_hint_and_keeps_the_draft(team):
@@ -209,7 +228,7 @@ def test_publish_again_failure_shows_the_hint_and_keeps_the_draft(team):
     response = client_for(team.publisher).post(reverse("publication_republish", args=[old.pk]), follow=True)
     text = " ".join(messages_of(response))
     assert "45010" in text
-    assert Menu.objects.count() == drafts + 1
+    assert Menu.objects.count() == drafts  # the draft that holds the old menu is still there
     assert Publication.objects.filter(account=team.a).first().outcome == "failure"
     assert parse_menu(team.sim.wechat_menu).to_json() == parse_menu(NEW_MENU).to_json()
 
