@@ -64,6 +64,8 @@ class PublishPreview:
     outcome: Outcome | None = None  # set when the live menu could not be read
     unconvertible: list[str] = field(default_factory=list)
     fingerprint: str = ""  # of the live menu shown: a publish confirms against exactly this menu
+    drift_base: MenuTree | None = None  # drift: what this app last knew to be live
+    console_replies: dict[tuple[int, ...], str] = field(default_factory=dict)  # lost by publishing
 
 
 @dataclass
@@ -247,7 +249,7 @@ def _drift(account: Account, client, live: LiveMenu) -> tuple[bool, list[str]]:
         return False, []
     if live_is_empty:
         return True, [_("the live menu was deleted outside this app")]
-    return True, describe_changes(base, live.tree)
+    return True, describe_changes(base, live.tree, get_platform(account.platform))
 
 
 def _drift_outcome(changes: list[str], fingerprint: str) -> Outcome:
@@ -281,7 +283,7 @@ def _changed_since_review(account: Account, client, live: LiveMenu, tree: MenuTr
         ),
         changes=changes,
         fingerprint=live_fingerprint(live.tree),
-        publish_changes=describe_changes(live.tree, tree),
+        publish_changes=describe_changes(live.tree, tree, get_platform(account.platform)),
     )
 
 
@@ -436,9 +438,17 @@ def preview_publish(menu: Menu, user) -> PublishPreview:
     finally:
         client.close()
     drifted, drift_changes = _drift(account, client, live)
-    changes = describe_changes(live.tree, tree) if tree is not None else []
+    changes = describe_changes(live.tree, tree, get_platform(account.platform)) if tree is not None else []
     return PublishPreview(
-        live.tree, changes, drifted, drift_changes, None, live.unconvertible, live_fingerprint(live.tree)
+        live.tree,
+        changes,
+        drifted,
+        drift_changes,
+        None,
+        live.unconvertible,
+        live_fingerprint(live.tree),
+        drift_base=_baseline(account, client)[1] if drifted else None,
+        console_replies=live.console_replies,
     )
 
 

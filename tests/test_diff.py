@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from menueditor.diff import describe_changes, live_fingerprint, same_menu
+from django.utils import translation
+
+from menueditor.diff import compare_menus, describe_changes, live_fingerprint, same_menu
 from menueditor.platforms import get_platform
 from menueditor.tree import parse_menu
 
@@ -68,8 +70,9 @@ def test_a_changed_value_is_a_different_menu_with_another_fingerprint():
     before, after = parse_menu(DRAFT), parse_menu(changed)
     assert not same_menu(before, after)
     assert live_fingerprint(before) != live_fingerprint(after)
-    assert describe_changes(before, after) == [
-        "button 2, sub-button 1 “搜索”: url changed from “http://www.soso.com/” to “http://www.soso.com/new”"
+    assert describe_changes(before, after, get_platform("wechat")) == [
+        "Changed “搜索” (“菜单” position 1): Web address changed from “http://www.soso.com/” to "
+        "“http://www.soso.com/new”"
     ]
 
 
@@ -77,9 +80,235 @@ def test_a_field_no_platform_table_lists_is_still_compared():
     before = parse_menu({"button": [{"type": "click", "name": "A", "key": "k", "agentid": "1"}]})
     after = parse_menu({"button": [{"type": "click", "name": "A", "key": "k", "agentid": "2"}]})
     assert not same_menu(before, after)
-    assert describe_changes(before, after) == ["button 1 “A”: agentid changed from “1” to “2”"]
+    assert describe_changes(before, after) == [
+        "Changed “A” (menu bar position 1): agentid changed from “1” to “2”"
+    ]
 
 
 def test_no_menu_and_a_menu_without_buttons_look_the_same():
     assert same_menu(None, parse_menu({"button": []}))
     assert live_fingerprint(None) == live_fingerprint(parse_menu({"button": []}))
+
+
+# -- matching buttons by what they are, not where they sit --------------------------------------------
+
+WECHAT = get_platform("wechat")
+
+FULL = {
+    "button": [
+        {
+            "name": "Shop",
+            "sub_button": [
+                {"type": "view", "name": "Store", "url": "https://shop.example.com/"},
+                {"type": "click", "name": "Coupons", "key": "COUPONS"},
+                {"type": "pic_sysphoto", "name": "Photo", "key": "PHOTO"},
+            ],
+        },
+        {"name": "About", "sub_button": [{"type": "view", "name": "Us", "url": "https://example.com/us"}]},
+        {"type": "click", "name": "Help", "key": "HELP"},
+    ]
+}
+
+
+def _edit(change) -> dict:
+    data = json.loads(json.dumps(FULL))
+    change(data)
+    return data
+
+
+def _compare(before: dict, after: dict):
+    return compare_menus(parse_menu(before), parse_menu(after), WECHAT)
+
+
+def _kinds(diff) -> list[str]:
+    return sorted(c.kind for c in diff.changes)
+
+
+def test_two_sub_buttons_removed_and_one_added_elsewhere_read_as_removed_and_added():
+    def change(data):
+        del data["button"][0]["sub_button"][1:3]
+        data["button"][1]["sub_button"].append({"type": "media_id", "name": "Video", "media_id": "M1"})
+
+    diff = _compare(FULL, _edit(change))
+    assert _kinds(diff) == ["added", "removed", "removed"]
+    assert diff.lines() == [
+        "Removed “Coupons” (Click (send key)) from “Shop” position 2",
+        "Removed “Photo” (Take a photo) from “Shop” position 3",
+        "Added “Video” (Send material) at “About” position 2",
+    ]
+    assert diff.before_marks == {(0, 1): "removed", (0, 2): "removed"}
+    assert diff.after_marks == {(1, 1): "added"}
+
+
+def test_a_removed_sub_button_and_a_new_one_in_its_slot_are_not_a_rename():
+    def change(data):
+        data["button"][0]["sub_button"][1] = {"type": "view", "name": "News", "url": "https://example.com/n"}
+
+    diff = _compare(FULL, _edit(change))
+    assert _kinds(diff) == ["added", "removed"]
+    text = " ".join(diff.lines())
+    assert "renamed" not in text and "changed from" not in text
+
+
+def test_no_raw_type_code_appears_in_any_sentence():
+    def change(data):
+        data["button"][0]["sub_button"][2]["type"] = "pic_weixin"
+        data["button"][2] = {"type": "view", "name": "Help", "url": "https://example.com/help"}
+
+    lines = _compare(FULL, _edit(change)).lines()
+    assert lines == [
+        "Changed “Photo” (“Shop” position 3): what it does changed from “Take a photo” to “WeChat album”",
+        "Changed “Help” (menu bar position 3): what it does changed from “Click (send key)” to "
+        "“Open web page”; Web address set to “https://example.com/help”",
+    ]
+    for code in ("pic_sysphoto", "pic_weixin", "view", "click", "key", "url"):
+        assert all(f" {code} " not in f" {line} ".replace("“", " ").replace("”", " ") for line in lines)
+
+
+def test_a_swap_reads_as_one_move():
+    def change(data):
+        subs = data["button"][0]["sub_button"]
+        subs[0], subs[1] = subs[1], subs[0]
+
+    diff = _compare(FULL, _edit(change))
+    assert diff.lines() == ["Moved “Coupons” from “Shop” position 2 to “Shop” position 1"]
+    assert diff.before_marks == {(0, 1): "moved"}
+    assert diff.after_marks == {(0, 0): "moved"}
+
+
+def test_buttons_shifted_by_a_removal_are_not_moved():
+    def change(data):
+        del data["button"][0]["sub_button"][0]
+
+    diff = _compare(FULL, _edit(change))
+    assert diff.lines() == ["Removed “Store” (Open web page) from “Shop” position 1"]
+
+
+def test_a_button_moved_to_another_sub_menu_says_from_where_to_where():
+    def change(data):
+        coupons = data["button"][0]["sub_button"].pop(1)
+        data["button"][1]["sub_button"].insert(0, coupons)
+
+    diff = _compare(FULL, _edit(change))
+    assert diff.lines() == ["Moved “Coupons” from “Shop” position 2 to “About” position 1"]
+    assert diff.before_marks == {(0, 1): "moved"}
+    assert diff.after_marks == {(1, 0): "moved"}
+
+
+def test_a_moved_and_renamed_button_says_both():
+    def change(data):
+        coupons = data["button"][0]["sub_button"].pop(1)
+        coupons["name"] = "Deals"
+        data["button"][1]["sub_button"].append(coupons)
+
+    diff = _compare(FULL, _edit(change))
+    assert diff.lines() == [
+        "Moved “Coupons” from “Shop” position 2 to “About” position 2; renamed to “Deals”"
+    ]
+
+
+def test_a_renamed_button_keeps_its_key_and_reads_as_renamed():
+    def change(data):
+        data["button"][2]["name"] = "Support"
+
+    diff = _compare(FULL, _edit(change))
+    assert diff.lines() == ["Changed “Help” (menu bar position 3): renamed to “Support”"]
+    assert diff.after_marks == {(2,): "changed"}
+
+
+def test_a_renamed_sub_menu_is_recognised_by_its_sub_buttons():
+    def change(data):
+        data["button"][0]["name"] = "Store front"
+
+    diff = _compare(FULL, _edit(change))
+    assert diff.lines() == ["Changed “Shop” (menu bar position 1): renamed to “Store front”"]
+
+
+def test_duplicate_names_are_told_apart_by_their_keys():
+    before = {
+        "button": [
+            {
+                "name": "Deals",
+                "sub_button": [
+                    {"type": "click", "name": "优惠", "key": "A"},
+                    {"type": "click", "name": "优惠", "key": "B"},
+                ],
+            }
+        ]
+    }
+    after = {
+        "button": [
+            {
+                "name": "Deals",
+                "sub_button": [
+                    {"type": "click", "name": "优惠", "key": "B"},
+                ],
+            }
+        ]
+    }
+    diff = _compare(before, after)
+    assert diff.before_marks == {(0, 0): "removed"}
+    assert diff.lines() == ["Removed “优惠” (Click (send key)) from “Deals” position 1"]
+
+
+def test_identical_buttons_pair_in_their_own_slots():
+    button = {"type": "click", "name": "Same", "key": "K"}
+    diff = _compare({"button": [button, button, button]}, {"button": [button, button]})
+    assert diff.lines() == ["Removed “Same” (Click (send key)) from menu bar position 3"]
+    assert (
+        compare_menus(
+            parse_menu({"button": [button, button]}), parse_menu({"button": [button, button]})
+        ).lines()
+        == []
+    )
+
+
+def test_a_removed_sub_menu_is_one_line_with_its_sub_buttons():
+    def change(data):
+        del data["button"][0]
+
+    diff = _compare(FULL, _edit(change))
+    assert diff.lines() == [
+        "Removed the sub-menu “Shop” and its 3 sub-buttons (“Store”, “Coupons”, “Photo”) "
+        "from menu bar position 1"
+    ]
+    assert diff.before_marks == {(0,): "removed", (0, 0): "removed", (0, 1): "removed", (0, 2): "removed"}
+
+
+def test_a_mini_program_is_known_by_its_page_not_its_fallback_address():
+    mini = {
+        "type": "miniprogram",
+        "name": "App",
+        "appid": "wx286b93c14bbf93aa",
+        "pagepath": "pages/a",
+        "url": "https://a.example.com/",
+    }
+    moved = dict(mini, url="https://b.example.com/")
+    diff = _compare(
+        {"button": [mini, {"type": "click", "name": "X", "key": "X"}]},
+        {"button": [{"type": "click", "name": "X", "key": "X"}, moved]},
+    )
+    assert diff.lines() == [
+        "Moved “X” from menu bar position 2 to menu bar position 1",
+        "Changed “App” (menu bar position 2): Web address changed from “https://a.example.com/” to "
+        "“https://b.example.com/”",
+    ]
+
+
+def test_a_console_reply_is_named_as_what_publishing_loses():
+    before = {"button": [{"name": "Hello"}]}  # a console text reply, read as an untyped button
+    after = {"button": [{"type": "click", "name": "Hello", "key": "HELLO"}]}
+    diff = compare_menus(parse_menu(before), parse_menu(after), WECHAT, before_types={(0,): "a text reply"})
+    assert diff.lines() == [
+        "Changed “Hello” (menu bar position 1): what it does changed from “a text reply” to "
+        "“Click (send key)”; Key set to “HELLO”"
+    ]
+
+
+def test_the_review_reads_in_chinese():
+    def change(data):
+        del data["button"][0]["sub_button"][1]
+
+    with translation.override("zh-hans"):
+        lines = _compare(FULL, _edit(change)).lines()
+    assert lines and "pic_sysphoto" not in lines[0] and "click" not in lines[0]

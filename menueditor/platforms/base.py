@@ -256,6 +256,35 @@ class PlatformRules:
         button_type = self.button_types.get(type_code)
         return tuple(self.fields[f] for f in button_type.fields) if button_type else ()
 
+    # -- telling buttons apart (menueditor/diff.py matches live and draft buttons by these) -------
+    # Per type, the fields that say which button it is; a type not listed is known by all its fields.
+    identity_fields: dict[str, tuple[str, ...]] = {}
+
+    def identity(self, button: Button) -> tuple[str, ...] | None:
+        """What makes this leaf the same button in another menu: its type and the values that say
+        what it sends or opens (a key, an address, a material). None for parents and empty leaves."""
+        if button.is_parent or not button.type:
+            return None
+        button_type = self.button_types.get(button.type)
+        names = self.identity_fields.get(button.type) or (button_type.fields if button_type else ())
+        if not names:  # a type the platform does not know: every value it carries
+            names = tuple(sorted(button.values))
+        values = tuple(button.value(name) for name in names)
+        if not any(values):
+            return None
+        return (button.type, *values)
+
+    def type_label(self, type_code: str) -> str:
+        """A type in the interface language, never its code: what the review and history say."""
+        if not type_code:
+            return str(_("no action chosen"))
+        button_type = self.button_types.get(type_code)
+        return str(button_type.label) if button_type else str(_("a type this platform does not accept"))
+
+    def field_label(self, name: str) -> str:
+        spec = self.fields.get(name)
+        return str(spec.label) if spec else name
+
     # -- reading and writing --------------------------------------------------------------------
     # A new draft's one button: a type of the platform's and the values that make it valid.
     starter_type: str = ""
@@ -575,6 +604,9 @@ class LiveMenu:
     tree: MenuTree | None
     raw: str = ""  # the reply body the menu came from (no token in it)
     unconvertible: list[str] = field(default_factory=list)
+    # Buttons whose reply was set in the platform's web console, which the API cannot send: by
+    # path, what the reply is (translated). Publishing from here loses each of them.
+    console_replies: dict[tuple[int, ...], str] = field(default_factory=dict)
 
 
 class PlatformClient(Protocol):

@@ -38,10 +38,12 @@ def test_a_menu_changed_elsewhere_stops_the_publish_and_shows_the_difference(
     assert not outcome.ok
     assert outcome.code == "drift"
     assert "outside this app" in outcome.hint
-    assert (
-        "button 1 “今日歌曲”: key changed from “V1001_TODAY_MUSIC” to “CHANGED_ELSEWHERE”" in outcome.changes
-    )
-    assert any("button 2" in line and "官网" in line for line in outcome.changes)
+    # Matched by name, not slot: the button kept its name and got another key; the sub-menu went.
+    assert outcome.changes == [
+        "Removed the sub-menu “菜单” and its 2 sub-buttons (“搜索”, “赞一下我们”) from menu bar position 2",
+        "Changed “今日歌曲” (menu bar position 1): Key changed from “V1001_TODAY_MUSIC” to “CHANGED_ELSEWHERE”",
+        "Added “官网” (Open web page) at menu bar position 2",
+    ]
     assert len(simulator.requests_to("/cgi-bin/menu/create")) == creates
     assert simulator.wechat_menu == ELSEWHERE
     assert snapshot(wechat_menu) == before
@@ -93,7 +95,7 @@ def test_preview_shows_what_will_change_and_the_drift(simulator, wechat_menu, pu
     assert first.live_tree is None
     assert first.drift is False
     assert first.changes[0] == "there is no menu now; a new one is created"
-    assert "button 1 “今日歌曲” added" in first.changes
+    assert "Added “今日歌曲” (Click (send key)) at menu bar position 1" in first.changes
 
     assert publish_menu(wechat_menu, publisher).ok
     unchanged = preview_publish(wechat_menu, publisher)
@@ -104,9 +106,13 @@ def test_preview_shows_what_will_change_and_the_drift(simulator, wechat_menu, pu
     assert drifted.drift is True
     assert drifted.drift_changes
     assert (
-        "button 1 “今日歌曲”: key changed from “CHANGED_ELSEWHERE” to “V1001_TODAY_MUSIC”" in drifted.changes
+        "Changed “今日歌曲” (menu bar position 1): Key changed from “CHANGED_ELSEWHERE” to “V1001_TODAY_MUSIC”"
+        in drifted.changes
     )
-    assert "button 2 renamed from “官网” to “菜单”" in drifted.changes
+    assert "Removed “官网” (Open web page) from menu bar position 2" in drifted.changes
+    assert (
+        drifted.drift_base is not None and drifted.drift_base.buttons[0].value("key") == "V1001_TODAY_MUSIC"
+    )
     assert len(simulator.requests_to("/cgi-bin/menu/create")) == 1
 
 

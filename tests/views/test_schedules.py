@@ -36,7 +36,7 @@ def test_the_schedule_page_shows_the_time_zone_and_what_would_change(team, draft
     assert "Schedule “" in page and "Double 11" in page
     assert "Asia/Shanghai time (the account's time zone)" in page
     assert 'type="date"' in page and 'type="time"' in page
-    assert "“双十一” added" in page  # what publishing would change, read from the live menu
+    assert "Added “双十一”" in page  # what publishing would change, read from the live menu
     assert f'<option value="{everyday.pk}">Everyday menu</option>' in page  # switch-back choices
     assert f'<option value="{campaign.pk}">' not in page
 

@@ -19,6 +19,7 @@ from ..base import (
 CONSOLE_REPLY_TYPES: dict[str, Any] = {
     "text": _("a text reply"),
     "img": _("an image reply"),
+    "photo": _("an image reply"),  # some console menus name the image reply so
     "voice": _("a voice reply"),
     "video": _("a video reply"),
     "news": _("an article (news) reply"),
@@ -29,8 +30,14 @@ def _place(path: tuple[int, ...], name: str) -> str:
     return f"{describe_path(path)} “{name}”"
 
 
-def _convert_console_button(data: dict[str, Any], path: tuple[int, ...], notes: list[str]) -> dict[str, Any]:
-    """A get_current_selfmenu_info button in menu/create shape; console replies become untyped slots."""
+def _convert_console_button(
+    data: dict[str, Any],
+    path: tuple[int, ...],
+    notes: list[str],
+    replies: dict[tuple[int, ...], str] | None = None,
+) -> dict[str, Any]:
+    """A get_current_selfmenu_info button in menu/create shape; console replies become untyped slots
+    (each said in `notes`, and in `replies` by path)."""
     if not isinstance(data, dict):
         return {"name": ""}
     name = str(data.get("name", ""))
@@ -42,7 +49,9 @@ def _convert_console_button(data: dict[str, Any], path: tuple[int, ...], notes: 
             return {"name": name, "sub_button": subs}
         return {
             "name": name,
-            "sub_button": [_convert_console_button(s, (*path, j), notes) for j, s in enumerate(subs)],
+            "sub_button": [
+                _convert_console_button(sub, (*path, j), notes, replies) for j, sub in enumerate(subs)
+            ],
         }
     kind = str(data.get("type", ""))
     if kind in CONSOLE_REPLY_TYPES:
@@ -53,6 +62,8 @@ def _convert_console_button(data: dict[str, Any], path: tuple[int, ...], notes: 
             )
             % {"place": _place(path, name), "reply": CONSOLE_REPLY_TYPES[kind]}
         )
+        if replies is not None:
+            replies[path] = str(CONSOLE_REPLY_TYPES[kind])
         return {"name": name}
     return {k: v for k, v in data.items() if k not in ("sub_button", "value", "news_info")}
 
@@ -62,7 +73,9 @@ def is_selfmenu_info(data: Any) -> bool:
     return isinstance(data, dict) and "button" not in data and isinstance(data.get("selfmenu_info"), dict)
 
 
-def parse_selfmenu_info(data: dict[str, Any], notes: list[str] | None = None) -> MenuTree:
+def parse_selfmenu_info(
+    data: dict[str, Any], notes: list[str] | None = None, replies: dict[tuple[int, ...], str] | None = None
+) -> MenuTree:
     """The menu of a get_current_selfmenu_info reply, its {"list": [...]} wrappers undone and its
     console replies kept as untyped buttons (each said in `notes`). MenuParseError when it has none.
     """
@@ -71,7 +84,9 @@ def parse_selfmenu_info(data: dict[str, Any], notes: list[str] | None = None) ->
     if not isinstance(buttons, list):
         raise MenuParseError('expected "selfmenu_info" with a "button" list')
     notes = [] if notes is None else notes
-    return parse_menu({"button": [_convert_console_button(b, (i,), notes) for i, b in enumerate(buttons)]})
+    return parse_menu(
+        {"button": [_convert_console_button(b, (i,), notes, replies) for i, b in enumerate(buttons)]}
+    )
 
 
 def convert_selfmenu_info(data: dict[str, Any]) -> LiveMenu:
@@ -82,7 +97,8 @@ def convert_selfmenu_info(data: dict[str, Any]) -> LiveMenu:
     if not data.get("is_menu_open") or not buttons:
         return LiveMenu(None, raw)
     notes: list[str] = []
-    return LiveMenu(parse_selfmenu_info(data, notes), raw, notes)
+    replies: dict[tuple[int, ...], str] = {}
+    return LiveMenu(parse_selfmenu_info(data, notes, replies), raw, notes, replies)
 
 
 def read_menu_get(data: dict[str, Any]) -> LiveMenu:
