@@ -308,6 +308,7 @@ def resolve_interrupted(account: Account, live: LiveMenu) -> int:
             account=account,
             outcome__in=[Publication.Outcome.PENDING, Publication.Outcome.UNKNOWN],
             action__in=[Publication.Action.PUBLISH, Publication.Action.DELETE],
+            match_rule="",  # conditional menus' entries are settled by conditional.resolve_interrupted
         ).order_by("-created_at", "-pk")
     )
     settled = False
@@ -426,6 +427,10 @@ def publish_menu(menu: Menu, user, *, confirm_drift: bool = False, if_live: str 
 
 def preview_publish(menu: Menu, user) -> PublishPreview:
     """What publishing this draft would change, and whether the live menu drifted (nothing is sent)."""
+    if menu.match_rule:  # compared with the live conditional menu of the same rule
+        from menueditor import conditional
+
+        return conditional.preview_conditional(menu, user)
     account = menu.account
     _require(can_edit(user, account) or can_publish(user, account), _("You may not work on this account."))
     tree, _problems = _parse_draft(menu)

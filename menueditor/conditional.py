@@ -1,0 +1,541 @@
+"""An account's set of menus: the default one and, where the platform has them, conditional menus.
+
+A conditional draft (Menu.match_rule not empty) is published through the same claim → pending →
+call → record path as the default menu (publishing.py), as one Publication: the platform has no
+edit call, so the new menu is added and then the live one with the same rule is deleted. A failure
+between the two is recorded and said. Drift, the review and the history compare a conditional draft
+with the live conditional menu of the same rule. The platform is asked through its `conditional`
+(platforms/matching.py); nothing here names one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+from menueditor import publishing
+from menueditor.diff import describe_changes, live_fingerprint, same_menu
+from menueditor.models import Menu, Publication
+from menueditor.platforms import get_platform
+from menueditor.platforms.matching import DEFAULT_RULE, LiveSet, MatchRule, Tag
+from menueditor.platforms.transport import PlatformError
+from menueditor.tree import MenuParseError, MenuTree
+
+logger = logging.getLogger("menueditor.conditional")
+
+# Tags change rarely; tags/get is spared for this long unless someone asks for a refresh.
+TAGS_CACHE_SECONDS = 6 * 3600
+
+
+def support(account: Account):
+    """The platform's conditional-menu support, or None when it has the default menu only."""
+    return get_platform(account.platform).conditional
+
+
+def rule_of(menu: Menu) -> MatchRule:
+    """The rule a draft targets (the default rule for the default menu or a platform without any)."""
+    found = support(menu.account)
+    if found is None or not menu.match_rule:
+        return DEFAULT_RULE
+    return found.read_rule(menu.match_rule)
+
+
+def is_conditional(menu: Menu) -> bool:
+    return not rule_of(menu).is_default
+
+
+# -- tags, cached per account ---------------------------------------------------------------------------
+
+
+@dataclass
+class TagList:
+    tags: list[Tag]
+    refreshed_at: datetime | None
+    outcome: publishing.Outcome | None = None  # set when the platform could not be asked
+
+    @property
+    def by_id(self) -> dict[str, Tag]:
+        return {tag.id: tag for tag in self.tags}
+
+
+def _tags_key(account: Account) -> str:
+    return f"conditional-tags:{account.pk}"
+
+
+def account_tags(account: Account, *, refresh: bool = False) -> TagList:
+    """The account's user tags (names, follower counts), from the cache unless refresh is asked."""
+    if support(account) is None:
+        return TagList([], None)
+    cached = None if refresh else cache.get(_tags_key(account))
+    if cached is not None:
+        return TagList(*cached)
+    client = publishing.client_for(account)
+    try:
+        tags = support(account).calls(client).tags()
+    except PlatformError as error:
+        return TagList([], None, publishing.Outcome(False, error.code, error.message, error.hint))
+    finally:
+        client.close()
+    now = timezone.now()
+    cache.set(_tags_key(account), (tags, now), TAGS_CACHE_SECONDS)
+    return TagList(tags, now)
+
+
+def describe_rule(account: Account, rule: MatchRule, tags: TagList | None = None) -> str:
+    """Who sees a menu of this rule, in words (the tag's name and follower count when known)."""
+    found = support(account)
+    if found is None:
+        return ""
+    return found.describe(rule, (tags or account_tags(account)).by_id)
+
+
+def rule_problems(menu: Menu) -> list[str]:
+    """What is wrong with a conditional draft's rule (nothing for the default menu)."""
+    rule = rule_of(menu)
+    if rule.is_default:
+        return []
+    if not rule.still_matches:
+        return [
+            _(
+                "This rule matches nobody any more (the platform no longer matches on sex, region or "
+                "language): choose a follower tag instead."
+            )
+        ]
+    return []
+
+
+# -- the live set ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class LiveSetResult:
+    live: LiveSet | None
+    outcome: publishing.Outcome | None = None  # set when the live set could not be read
+    tags: TagList = field(default_factory=lambda: TagList([], None))
+
+
+def read_live_set(account: Account, user) -> LiveSetResult:
+    """Every live menu of the account (read-only: no lease, nothing recorded)."""
+    publishing._require(
+        publishing.can_edit(user, account) or publishing.can_publish(user, account),
+        _("You may not work on this account."),
+    )
+    client = publishing.client_for(account)
+    try:
+        live = _live_set(account, client)
+    except PlatformError as error:
+        return LiveSetResult(None, publishing.Outcome(False, error.code, error.message, error.hint))
+    finally:
+        client.close()
+    return LiveSetResult(live, None, account_tags(account))
+
+
+def _live_set(account: Account, client) -> LiveSet:
+    try:
+        return support(account).calls(client).live_set()
+    except MenuParseError as exc:
+        raise publishing._unreadable(exc) from exc
+
+
+# -- drift and interrupted publishes of one rule -----------------------------------------------------------
+
+
+def _rule_history(account: Account, rule: MatchRule):
+    """Successful entries that set what is live for this rule: its own, and deletes of the default menu
+    (which delete every conditional menu)."""
+    return Publication.objects.filter(account=account, outcome=Publication.Outcome.SUCCESS).filter(
+        Q(match_rule=rule.key) | Q(match_rule="", action=Publication.Action.DELETE)
+    )
+
+
+def _baseline(account: Account, rule: MatchRule) -> tuple[bool, MenuTree | None]:
+    last = _rule_history(account, rule).order_by("-created_at", "-pk").first()
+    if last is None:
+        return False, None
+    try:
+        return True, last.tree()
+    except (MenuParseError, ValueError):
+        return False, None
+
+
+def _drift(account: Account, rule: MatchRule, live_tree: MenuTree | None) -> tuple[bool, list[str]]:
+    known, base = _baseline(account, rule)
+    live_is_empty = live_tree is None or not live_tree.buttons
+    if not known:
+        if live_is_empty:
+            return False, []
+        return True, [
+            _(
+                "A live conditional menu for this rule exists that was not published from this app; "
+                "publishing replaces it."
+            )
+        ]
+    if same_menu(base, live_tree):
+        return False, []
+    if live_is_empty:
+        return True, [_("the live conditional menu for this rule was deleted outside this app")]
+    return True, describe_changes(base, live_tree)
+
+
+def resolve_interrupted(account: Account, live: LiveSet) -> int:
+    """Settle conditional publishes and deletes left pending or unknown, by the live set (under the lease)."""
+    stale = list(
+        Publication.objects.filter(
+            account=account,
+            outcome__in=[Publication.Outcome.PENDING, Publication.Outcome.UNKNOWN],
+            action__in=[Publication.Action.PUBLISH, Publication.Action.DELETE],
+        )
+        .exclude(match_rule="")
+        .order_by("-created_at", "-pk")
+    )
+    settled: set[str] = set()
+    for publication in stale:
+        rule = MatchRule.from_key(publication.match_rule)
+        live_tree = live.tree_for(rule)
+        if publication.action == Publication.Action.DELETE:
+            went = live_tree is None
+        else:
+            try:
+                went = same_menu(publication.tree(), live_tree)
+            except (MenuParseError, ValueError):
+                went = False
+        if went and publication.match_rule not in settled:
+            settled.add(publication.match_rule)
+            publishing._finish(
+                publication,
+                Publication.Outcome.SUCCESS,
+                code="ok",
+                message=publication.message,
+                hint=_(
+                    "Confirmed afterwards: the platform's answer never arrived, but the live menus "
+                    "read later show that this went through."
+                ),
+            )
+        else:
+            publishing._finish(
+                publication,
+                Publication.Outcome.FAILURE,
+                code=publication.code or "interrupted",
+                message=publication.message,
+                hint=_(
+                    "Not confirmed: the platform's answer never arrived, and the live menus read later "
+                    "do not show this. Treat it as not published."
+                ),
+            )
+    return len(stale)
+
+
+def _record(
+    account, *, action, outcome, user, rule: MatchRule, menu=None, payload="", code="", message="", hint=""
+):
+    return Publication.objects.create(
+        account=account,
+        menu=menu,
+        action=action,
+        payload=payload,
+        user=user if user is not None and user.is_authenticated else None,
+        outcome=outcome,
+        code=str(code)[:32],
+        message=message,
+        hint=hint,
+        match_rule=rule.key,
+    )
+
+
+# -- publishing a conditional draft ---------------------------------------------------------------------
+
+
+def _checks_outcome(checks) -> publishing.Outcome:
+    lines = [f"{c.code}: {c.message}" for c in checks]
+    return publishing.Outcome(
+        False,
+        checks[0].code,
+        "; ".join(lines),
+        _("The platform would refuse this conditional menu; nothing was sent. %(why)s")
+        % {"why": " ".join(c.message for c in checks)},
+        problems=lines,
+    )
+
+
+def publish_conditional(
+    menu: Menu, user, *, confirm_drift: bool = False, if_live: str | None = None
+) -> publishing.Outcome:
+    """publish_menu for a conditional draft: add it, then delete the live menu of the same rule."""
+    account = menu.account
+    publishing._require(
+        publishing.can_publish(user, account), _("You may not publish menus on this account.")
+    )
+    tree, problems = publishing._parse_draft(menu)
+    problems += rule_problems(menu)
+    if problems:
+        return publishing._invalid(problems)
+    conditional = support(account)
+    rule = rule_of(menu)
+    payload = conditional.payload_text(tree, rule)
+    action = Publication.Action.PUBLISH
+    with publishing._claimed(account, user) as claim:
+        if claim is None:
+            return publishing._busy(account)
+        client = publishing.client_for(account)
+        calls = conditional.calls(client)
+        try:
+            try:
+                live = _live_set(account, client)
+            except PlatformError as error:
+                publication = _record(
+                    account,
+                    action=action,
+                    outcome=Publication.Outcome.FAILURE,
+                    user=user,
+                    rule=rule,
+                    menu=menu,
+                    payload=payload,
+                    code=error.code,
+                    message=error.message,
+                    hint=error.hint,
+                )
+                return publishing.Outcome(False, error.code, error.message, error.hint, publication)
+            resolve_interrupted(account, live)
+            live_tree = live.tree_for(rule)
+            if if_live is not None and not confirm_drift:
+                if live_fingerprint(live_tree) != if_live:
+                    drifted, changes = _drift(account, rule, live_tree)
+                    changes = changes or [
+                        _("the live menu was published again (from this app) after your review")
+                    ]
+                    outcome = publishing._drift_outcome(changes, live_fingerprint(live_tree))
+                    outcome.publish_changes = describe_changes(live_tree, tree)
+                    return outcome
+            elif not confirm_drift:
+                drifted, changes = _drift(account, rule, live_tree)
+                if drifted:
+                    return publishing._drift_outcome(changes, live_fingerprint(live_tree))
+            checks = conditional.check_before_send(live, tree, rule)
+            if checks:
+                return _checks_outcome(checks)
+            replaced = live.for_rule(rule)
+            # Committed before the call: whatever happens next, the history shows this publish.
+            pending = _record(
+                account,
+                action=action,
+                outcome=Publication.Outcome.PENDING,
+                user=user,
+                rule=rule,
+                menu=menu,
+                payload=payload,
+            )
+            try:
+                sent, menuid = calls.add(tree, rule)
+            except PlatformError as error:
+                return publishing._finish_failure(pending, error)
+            if sent != payload:
+                Publication.objects.filter(pk=pending.pk).update(payload=sent)
+            for old in replaced:
+                try:
+                    calls.delete(old.menuid)
+                except PlatformError as error:
+                    return _old_kept(pending, error, menuid, old.menuid)
+            hint = str(client.published_hint)
+            message = _("menuid %(new)s added") % {"new": menuid}
+            if replaced:
+                message += "; " + _("replaced %(old)s") % {"old": ", ".join(o.menuid for o in replaced)}
+            publication = publishing._finish(
+                pending, Publication.Outcome.SUCCESS, code="ok", message=message, hint=hint
+            )
+        finally:
+            client.close()
+    logger.info("published conditional menu %s on %s (%s)", menu.pk, account.slug, rule.key)
+    return publishing.Outcome(True, "ok", message, hint, publication, str(client.when_visible))
+
+
+def _old_kept(pending: Publication, error: PlatformError, new: str, old: str) -> publishing.Outcome:
+    """The new menu is live, the old one for the rule too: recorded as published, said as a failure."""
+    hint = _(
+        "The new menu was added (menuid %(new)s), the old one for this rule (menuid %(old)s) could not be "
+        "deleted: both are live until the old one is deleted. Followers this rule matches see the new "
+        "one (the platform tries the newest first). Delete menuid %(old)s in the account's live menus. "
+        "%(why)s"
+    ) % {"new": new, "old": old, "why": error.hint}
+    message = f"{error.code} {error.message}".strip()
+    # Published: the new menu is what followers of the rule see; the code says what went wrong after.
+    publication = publishing._finish(
+        pending, Publication.Outcome.SUCCESS, code=error.code, message=message, hint=hint
+    )
+    logger.warning("conditional publish on %s left old menu %s: %s", pending.account.slug, old, error.code)
+    return publishing.Outcome(False, error.code, error.message, hint, publication)
+
+
+def preview_conditional(menu: Menu, user) -> publishing.PublishPreview:
+    """preview_publish for a conditional draft: against the live conditional menu of the same rule."""
+    account = menu.account
+    publishing._require(
+        publishing.can_edit(user, account) or publishing.can_publish(user, account),
+        _("You may not work on this account."),
+    )
+    tree, _problems = publishing._parse_draft(menu)
+    rule = rule_of(menu)
+    client = publishing.client_for(account)
+    try:
+        live = _live_set(account, client)
+    except PlatformError as error:
+        return publishing.PublishPreview(
+            None, [], False, [], publishing.Outcome(False, error.code, error.message, error.hint)
+        )
+    finally:
+        client.close()
+    live_tree = live.tree_for(rule)
+    drifted, drift_changes = _drift(account, rule, live_tree)
+    changes = describe_changes(live_tree, tree) if tree is not None else []
+    checks = support(account).check_before_send(live, tree, rule) if tree is not None else []
+    return publishing.PublishPreview(
+        live_tree,
+        changes,
+        drifted,
+        drift_changes,
+        _checks_outcome(checks) if checks else None,
+        [],
+        live_fingerprint(live_tree),
+    )
+
+
+# -- the live set's own actions -----------------------------------------------------------------------
+
+
+def _find(live: LiveSet, menuid: str):
+    return next((item for item in live.conditional if item.menuid == str(menuid)), None)
+
+
+def delete_conditional(account: Account, user, menuid: str) -> publishing.Outcome:
+    """Delete one live conditional menu (the default and the others stay). Needs the publish permission."""
+    publishing._require(
+        publishing.can_publish(user, account), _("You may not change the live menu of this account.")
+    )
+    conditional = support(account)
+    if conditional is None:
+        raise PermissionDenied(_("This account has no conditional menus."))
+    action = Publication.Action.DELETE
+    with publishing._claimed(account, user) as claim:
+        if claim is None:
+            return publishing._busy(account)
+        client = publishing.client_for(account)
+        try:
+            try:
+                live = _live_set(account, client)
+            except PlatformError as error:
+                return publishing.Outcome(False, error.code, error.message, error.hint)
+            resolve_interrupted(account, live)
+            item = _find(live, menuid)
+            if item is None:
+                return publishing.Outcome(
+                    False, "gone", "", _("That conditional menu is no longer live: it was deleted already.")
+                )
+            pending = _record(
+                account,
+                action=action,
+                outcome=Publication.Outcome.PENDING,
+                user=user,
+                rule=item.rule,
+                payload=conditional.payload_text(item.tree, item.rule),
+                message=f"menuid {item.menuid}",
+            )
+            try:
+                conditional.calls(client).delete(item.menuid)
+            except PlatformError as error:
+                return publishing._finish_failure(pending, error)
+            hint = _(
+                "The conditional menu was deleted. Followers it matched see the default menu within %(when)s."
+            ) % {"when": client.when_visible}
+            publication = publishing._finish(
+                pending, Publication.Outcome.SUCCESS, code="ok", message=pending.message, hint=hint
+            )
+        finally:
+            client.close()
+    return publishing.Outcome(True, "ok", "", hint, publication, str(client.when_visible))
+
+
+def pull_conditional(account: Account, user, menuid: str) -> publishing.PullResult:
+    """A live conditional menu into a new draft of its rule."""
+    publishing._require(publishing.can_edit(user, account), _("You may not edit menus on this account."))
+    conditional = support(account)
+    client = publishing.client_for(account)
+    try:
+        live = _live_set(account, client)
+    except PlatformError as error:
+        return publishing.PullResult(None, publishing.Outcome(False, error.code, error.message, error.hint))
+    finally:
+        client.close()
+    item = _find(live, menuid)
+    if item is None:
+        return publishing.PullResult(
+            None, publishing.Outcome(False, "gone", "", _("That conditional menu is no longer live."))
+        )
+    stamp = date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")
+    who = describe_rule(account, item.rule)
+    menu = Menu.objects.create(
+        account=account,
+        title=(_("Pulled for %(who)s, %(when)s") % {"who": who, "when": stamp})[:100],
+        tree=item.tree.canonical().to_json(),
+        match_rule=item.rule.to_json(),
+        updated_by=user if user is not None and user.is_authenticated else None,
+    )
+    hint = _("The live conditional menu is now a new draft for the same followers.")
+    publication = _record(
+        account,
+        action=Publication.Action.PULL,
+        outcome=Publication.Outcome.SUCCESS,
+        user=user,
+        rule=item.rule,
+        menu=menu,
+        payload=conditional.payload_text(item.tree, item.rule),
+        code="ok",
+        hint=hint,
+    )
+    return publishing.PullResult(menu, publishing.Outcome(True, "ok", "", hint, publication))
+
+
+# -- what does this follower see? -----------------------------------------------------------------------
+
+
+@dataclass
+class TryMatch:
+    tree: MenuTree | None
+    matched: str  # which menu of the set it is, in words
+    menuid: str = ""  # the conditional menu's id, "" for the default
+    outcome: publishing.Outcome | None = None  # set when the platform refused
+
+
+def try_match(account: Account, user, user_id: str) -> TryMatch:
+    """The menu the platform shows this follower (an openid or WeChat ID), and which rule matched."""
+    publishing._require(
+        publishing.can_edit(user, account) or publishing.can_publish(user, account),
+        _("You may not work on this account."),
+    )
+    conditional = support(account)
+    client = publishing.client_for(account)
+    try:
+        tree = conditional.calls(client).try_match(user_id)
+        live = _live_set(account, client)
+    except PlatformError as error:
+        return TryMatch(None, "", outcome=publishing.Outcome(False, error.code, error.message, error.hint))
+    except MenuParseError as exc:
+        error = publishing._unreadable(exc)
+        return TryMatch(None, "", outcome=publishing.Outcome(False, error.code, error.message, error.hint))
+    finally:
+        client.close()
+    tags = account_tags(account)
+    # The platform tries conditional menus newest first: the first equal one is the one that matched.
+    for item in reversed(live.conditional):
+        if item.rule.still_matches and same_menu(item.tree, tree):
+            return TryMatch(tree, describe_rule(account, item.rule, tags), item.menuid)
+    if same_menu(live.default, tree):
+        return TryMatch(tree, describe_rule(account, DEFAULT_RULE, tags))
+    return TryMatch(tree, _("a menu that is not in the live set read just now (it changed meanwhile)"))
