@@ -221,7 +221,8 @@ def _read_live(client) -> LiveMenu:
 def _baseline(account: Account, client) -> tuple[bool, MenuTree | None]:
     """What this app last knew to be live: (known, tree). Unknown when nothing was done from here."""
     last = (
-        Publication.objects.filter(account=account, outcome=Publication.Outcome.SUCCESS)
+        # The default menu's own entries: a conditional menu's (match_rule set) leave it as it was.
+        Publication.objects.filter(account=account, outcome=Publication.Outcome.SUCCESS, match_rule="")
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -376,6 +377,10 @@ def publish_menu(menu: Menu, user, *, confirm_drift: bool = False, if_live: str 
     the live menu is still exactly that one (compare-and-swap). confirm_drift: replace whatever is
     live, for scripts. Neither: refuse when the live menu was changed outside this app (drift).
     """
+    if menu.match_rule:  # a conditional menu: added, then the one it replaces deleted
+        from menueditor import conditional
+
+        return conditional.publish_conditional(menu, user, confirm_drift=confirm_drift, if_live=if_live)
     account = menu.account
     _require(can_publish(user, account), _("You may not publish menus on this account."))
     tree, problems = _parse_draft(menu)
