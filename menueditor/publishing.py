@@ -99,6 +99,15 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _unapproved(menu: Menu) -> Outcome | None:
+    """On accounts that publish only approved drafts, the refusal of one whose revision nobody else
+    approved (menueditor/reviews.py holds the rule); None when it may go out."""
+    from menueditor.reviews import approval_problem  # reviews builds on this module
+
+    code, hint = approval_problem(menu)
+    return Outcome(False, code, "", hint) if code else None
+
+
 # -- helpers -------------------------------------------------------------------------------------------
 
 
@@ -389,6 +398,9 @@ def publish_menu(menu: Menu, user, *, confirm_drift: bool = False, if_live: str 
     rules = get_platform(account.platform)
     payload = rules.payload_text(tree)
     action = Publication.Action.PUBLISH
+    refused = _unapproved(menu)
+    if refused is not None:
+        return refused
     with _claimed(account, user) as claim:
         if claim is None:
             return _busy(account)

@@ -53,11 +53,8 @@ class ScheduleError(Exception):
 
 
 def account_zone(account: Account) -> zoneinfo.ZoneInfo:
-    """The time zone an account's times are entered and shown in.
-
-    Accounts have no time zone of their own yet: every account uses settings.TIME_ZONE
-    (Asia/Shanghai unless the environment says otherwise).
-    """
+    """The time zone an account's times are entered and shown in: its own (set in the admin,
+    Asia/Shanghai by default), else settings.TIME_ZONE."""
     return zoneinfo.ZoneInfo(getattr(account, "time_zone", "") or settings.TIME_ZONE)
 
 
@@ -117,16 +114,23 @@ def schedule_publish(
     *,
     revert_menu: Menu | None = None,
     revert_at: datetime | None = None,
+    approval=None,
 ) -> ScheduledPublish:
     """Schedule the draft for run_at (aware, or wall-clock in the account's zone); PermissionDenied
     for people who may not publish; ScheduleError (translated) when the times or drafts do not fit.
 
     With revert_menu and revert_at, that draft is published back at revert_at (a campaign), only
-    while the live menu is still what the first publish put there.
+    while the live menu is still what the first publish put there. approval: the Review this publish
+    carries out (menueditor/reviews.py); the task then publishes only that revision of the draft.
     """
     account = menu.account
     if not publishing.can_publish(user, account):
         raise PermissionDenied(_("You may not publish menus on this account."))
+    from menueditor.reviews import approval_problem  # reviews builds on this module
+
+    code, hint = approval_problem(menu, approval)
+    if code:
+        raise ScheduleError(hint)
     run_at = from_account_time(account, run_at)
     _check_future(run_at)
     if (revert_menu is None) != (revert_at is None):
@@ -158,6 +162,8 @@ def schedule_publish(
         )
         schedule.task_id = _enqueue(schedule.pk, run_at)
         schedule.save(update_fields=["task_id"])
+        if approval is not None:  # linked before the task can run
+            type(approval).objects.filter(pk=approval.pk).update(schedule=schedule)
         if revert_menu is not None:
             revert = ScheduledPublish.objects.create(
                 account=account,
@@ -366,6 +372,9 @@ def _attempt(schedule: ScheduledPublish, interrupted_since: datetime | None) -> 
             code="forbidden",
             hint=_("Whoever scheduled this may no longer publish on this account; nothing was sent."),
         )
+    refused = _unapproved(schedule, menu)
+    if refused:
+        return _end(schedule, State.FAILED, code=refused[0], hint=refused[1])
 
     # An earlier attempt that got no answer (or whose worker died) may have gone through.
     previous = _previous_attempt(schedule, interrupted_since)
@@ -417,6 +426,16 @@ def _attempt(schedule: ScheduledPublish, interrupted_since: datetime | None) -> 
         )
         return _end(schedule, State.FAILED, code="invalid", hint=outcome.hint, publication=publication)
     return _retry_or_fail(schedule, outcome.code, outcome.hint, publication)
+
+
+def _unapproved(schedule: ScheduledPublish, menu: Menu) -> tuple[str, str] | None:
+    """A publish that carries out an approval sends only the approved revision; on accounts that
+    publish only approved drafts, any other is refused too (menueditor/reviews.py)."""
+    from menueditor.reviews import approval_problem
+
+    approval = getattr(schedule, "review", None)  # the reverse side of Review.schedule
+    code, hint = approval_problem(menu, approval)
+    return (code, hint) if code else None
 
 
 def _retry_or_fail(schedule: ScheduledPublish, code: str, hint: str, publication: Publication | None) -> str:
@@ -514,9 +533,11 @@ def _end(
 
 
 def _notify(schedule: ScheduledPublish) -> None:
+    from menueditor.review_mail import tell_submitter_of_schedule
     from menueditor.schedule_mail import tell_scheduler
 
     tell_scheduler(schedule)
+    tell_submitter_of_schedule(schedule)  # when it carries out an approval
 
 
 # -- reading ---------------------------------------------------------------------------------------------
