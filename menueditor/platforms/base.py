@@ -169,14 +169,53 @@ def has_control_character(text: str) -> bool:
 
 
 def is_web_url(value: str) -> bool:
+    return not url_problem(value)
+
+
+# What is wrong with a web address, in words; each takes %(field)s (the field's label) and may take
+# %(shown)s (the address), %(scheme)s and %(suggestion)s.
+URL_SPACE = _("%(field)s contains a space; a web address has none (remove it, or write %%20): “%(shown)s”")
+URL_CONTROL = _("%(field)s contains a line break, a tab or another invisible character: “%(shown)s”")
+URL_NO_SCHEME = _("%(field)s needs http:// or https:// in front, e.g. “%(suggestion)s”")
+URL_SCHEME = _(
+    "%(field)s must be a web address starting with http:// or https://, not “%(scheme)s:”; found “%(shown)s”"
+)
+URL_NO_HOST = _("%(field)s has no site name after “%(scheme)s://”: “%(shown)s”")
+URL_BAD_HOST = _("%(field)s has a site name or port that cannot be read: “%(shown)s”")
+URL_SLASHES = _("%(field)s needs two slashes after “%(scheme)s:”, e.g. “%(suggestion)s”")
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def url_problem(value: str) -> tuple[Any, dict[str, str]] | None:
+    """None for a web address the phone can open; else the message template naming what is wrong
+    (a space, a missing scheme or site name...) and its parameters besides the field."""
+    shown = value if len(value) <= 60 else value[:57] + ELLIPSIS
+    if " " in value or "\u3000" in value:
+        return URL_SPACE, {"shown": shown}
     if _URL_FORBIDDEN.search(value):
-        return False
+        return URL_CONTROL, {"shown": shown}
+    found = _SCHEME.match(value)
+    # "example.com:8080/x" reads as the scheme "example.com": a dot means a site name, not a scheme.
+    scheme = found.group(1) if found and "." not in found.group(1) else ""
+    if not scheme:
+        return URL_NO_SCHEME, {"shown": shown, "suggestion": "https://" + value.lstrip("/")}
+    if scheme.lower() not in ("http", "https"):
+        return URL_SCHEME, {"shown": shown, "scheme": scheme}
+    rest = value[len(scheme) + 1 :]
+    if not rest.startswith("//"):
+        if rest and not rest.startswith("/"):
+            return URL_SLASHES, {"shown": shown, "scheme": scheme, "suggestion": f"{scheme}://{rest}"}
+        return URL_NO_HOST, {"shown": shown, "scheme": scheme}
     try:
         parts = urlsplit(value)
         host = parts.hostname
-    except ValueError:  # e.g. an invalid IPv6 literal or port
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(host)
+        parts.port  # noqa: B018  (reading it checks it)
+    except ValueError:  # an invalid IPv6 literal or port
+        return URL_BAD_HOST, {"shown": shown}
+    if not host:
+        return URL_NO_HOST, {"shown": shown, "scheme": scheme}
+    return None
 
 
 class PlatformRules:
@@ -546,20 +585,12 @@ class PlatformRules:
                     field=spec.label,
                 )
             ]
-        if spec.name in self.url_fields and not is_web_url(value):
+        wrong = url_problem(value) if spec.name in self.url_fields else None
+        if wrong is not None:
+            template, params = wrong
             return [
                 self._problem(
-                    path,
-                    spec.name,
-                    _(
-                        "%(field)s must start with http:// or https:// followed by a site name; "
-                        "found “%(shown)s”"
-                    ),
-                    "url_format",
-                    level,
-                    field=spec.label,
-                    found=value,
-                    shown=value if len(value) <= 60 else value[:57] + ELLIPSIS,
+                    path, spec.name, template, "url_format", level, field=spec.label, found=value, **params
                 )
             ]
         return []

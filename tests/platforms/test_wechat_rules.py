@@ -270,6 +270,26 @@ def test_a_url_problem_shows_what_was_found_shortened():
     assert long_url[:57] + "...”" in shown and long_url not in shown
 
 
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("https://exa mple.com/", "contains a space"),
+        ("https://example.com/\u3000", "contains a space"),
+        ("www.example.com", "needs http:// or https:// in front, e.g. “https://www.example.com”"),
+        ("//example.com/", "e.g. “https://example.com/”"),
+        ("http://", "has no site name after “http://”"),
+        ("https:///path", "has no site name after “https://”"),
+        ("https:example.com", "needs two slashes after “https:”, e.g. “https://example.com”"),
+        ("weixin://dl/chat", "not “weixin:”"),
+        ("http://[::1/", "site name or port that cannot be read"),
+    ],
+)
+def test_a_url_problem_names_what_is_wrong(url, says):
+    message = errors_of(WECHAT, menu(view(url=url)))[0].message
+    assert says in message
+    assert "must start with" not in message
+
+
 # -- types and the fields each needs ----------------------------------------------------------------
 
 TYPE_FIELDS = {
