@@ -8,15 +8,22 @@ from __future__ import annotations
 
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from menueditor import publishing
 from menueditor.platforms import PLATFORMS, get_platform
-from menueditor.platforms.transport import PlatformError
-from menueditor.tree import MenuParseError
 
 from .forms import (
     ACCESS_FIELDS,
@@ -29,8 +36,8 @@ from .forms import (
     form_name,
     secret_form_name,
 )
+from .group_names import group_label
 from .models import Account
-from .tokens import AccountTokenStore
 
 # CachedToken is deliberately not registered: a live token has no business on any page.
 
@@ -70,7 +77,7 @@ class AccountAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "platform", "app_id", "credentials_complete"]
     list_filter = ["platform"]
     search_fields = ["name", "slug", "app_id"]
-    prepopulated_fields = {"slug": ["name"]}
+    # No prepopulated slug: the admin's script drops Chinese, so the form makes it (in pinyin) instead.
     filter_horizontal = ["members", "groups"]
     actions = ["test_connection"]
 
@@ -108,9 +115,6 @@ class AccountAdmin(admin.ModelAdmin):
         # The platform decides which credentials exist: chosen before the add form, never changed.
         return ["platform"]
 
-    def get_prepopulated_fields(self, request, obj=None):
-        return self.prepopulated_fields if obj is None else {}
-
     def get_form(self, request, obj=None, change=False, **kwargs):
         code = self.platform_of(request, obj)
         if code is not None:
@@ -143,22 +147,34 @@ class AccountAdmin(admin.ModelAdmin):
     def test_connection(self, request, queryset):
         """Ask each account's platform client to prove its credentials; reports the hint on failure."""
         for account in queryset:
-            client = get_platform(account.platform).client(account, AccountTokenStore(account))
-            try:
-                message = client.check()
-            except PlatformError as error:
-                self._report_failure(request, account, error.code, error.message, error.hint)
-                continue
-            except MenuParseError as exc:  # credentials work, but the live menu could not be read
-                hint = gettext(
-                    "The platform sent back a menu this app cannot read. Nothing was changed; please "
-                    "report this with the message below."
-                )
-                self._report_failure(request, account, "unreadable", str(exc), hint)
-                continue
-            finally:
-                client.close()
-            self.message_user(request, f"{account}: {message}", messages.SUCCESS)
+            self._report_check(request, account)
+
+    def _report_check(self, request, account: Account) -> None:
+        outcome = publishing.check_connection(account)
+        if outcome.ok:
+            self.message_user(request, f"{account}: {outcome.message}", messages.SUCCESS)
+        else:
+            self._report_failure(request, account, outcome.code, outcome.message, outcome.hint)
+
+    def get_urls(self):
+        test = path(
+            "<path:object_id>/test-connection/",
+            self.admin_site.admin_view(self.test_connection_view),
+            name="accounts_account_test_connection",
+        )
+        return [test, *super().get_urls()]
+
+    def test_connection_view(self, request, object_id: str) -> HttpResponse:
+        """The change page's "Test connection" button: the list action's check on this one account."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        account = self.get_object(request, unquote(object_id))
+        if account is None:  # not there, or not one this user is assigned to
+            raise Http404
+        if not self.has_change_permission(request, account):
+            raise PermissionDenied
+        self._report_check(request, account)
+        return redirect("admin:accounts_account_change", account.pk)
 
     def _report_failure(self, request, account: Account, code: str, message: str, hint: str) -> None:
         detail = gettext("platform said %(code)s: %(message)s") % {"code": code, "message": message}
@@ -183,3 +199,42 @@ def _secret_state(model_name: str):
 
 for _secret in all_secret_names():
     setattr(AccountAdmin, secret_form_name(_secret), _secret_state(_secret))
+
+
+# The app's groups in the interface language (their stored names are data: accounts/group_names.py).
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class LabelledGroupAdmin(GroupAdmin):
+    list_display = ["shown_name"]
+
+    @admin.display(description=_("name"), ordering="name")
+    def shown_name(self, obj: Group) -> str:
+        return group_label(obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["subtitle"] = group_label(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _labelled_user_admin(base: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
+    """The user admin with the app's groups in the interface language in the groups chooser."""
+
+    class LabelledUserAdmin(base):
+        def formfield_for_manytomany(self, db_field, request, **kwargs):
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            if db_field.name == "groups" and field is not None:
+                field.label_from_instance = group_label
+            return field
+
+    return LabelledUserAdmin
+
+
+_user_model = get_user_model()
+if admin.site.is_registered(_user_model):
+    _user_admin = type(admin.site.get_model_admin(_user_model))
+    admin.site.unregister(_user_model)
+    admin.site.register(_user_model, _labelled_user_admin(_user_admin))

@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from menueditor.platforms import PLATFORMS, get_platform
 from menueditor.platforms.base import AccountSpec
 
+from .group_names import group_label
 from .models import Account
+from .slugs import slug_from_name
 
 # Fields every account has, whatever its platform; the platform's spec adds its credentials.
 COMMON_FIELDS = ("name", "slug", "platform")
@@ -112,7 +114,10 @@ class AccountAdminForm(forms.ModelForm):
         model = Account
         fields = [*COMMON_FIELDS, *CONNECTION_FIELDS, *ACCESS_FIELDS, *WORKFLOW_FIELDS]
         help_texts = {
-            "slug": _("A short name for the command line and addresses, e.g. brand-cn."),
+            "slug": _(
+                "A short name for the command line and addresses, e.g. brand-cn. Leave it empty to "
+                "make it from the name (Chinese in pinyin)."
+            ),
             "members": _("Active staff users who may work on this account."),
             "groups": _("Every staff member of these groups may work on this account."),
         }
@@ -125,6 +130,10 @@ class AccountAdminForm(forms.ModelForm):
         self.spec = self.instance.spec
         if self.spec is not None:
             self._apply_spec(self.spec)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False  # made from the name when left empty (clean_slug)
+        if "groups" in self.fields:
+            self.fields["groups"].label_from_instance = group_label
         if "members" in self.fields:
             # Only active staff can ever reach an account (Account.objects.for_user).
             self.fields["members"].queryset = (
@@ -157,6 +166,14 @@ class AccountAdminForm(forms.ModelForm):
             self.fields["api_base"].help_text = _(
                 "Leave empty to use %(default)s. Set it for an egress proxy or the simulator."
             ) % {"default": spec.api_base()}
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data.get("slug", "")
+        name = self.cleaned_data.get("name", "")
+        if slug or not name:
+            return slug  # typed by hand, or no name to make it from (the name's own error says so)
+        others = Account.objects.exclude(pk=self.instance.pk)
+        return slug_from_name(name, lambda candidate: others.filter(slug=candidate).exists())
 
     def clean(self):
         cleaned = super().clean()
