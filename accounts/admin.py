@@ -95,6 +95,12 @@ class AccountAdmin(admin.ModelAdmin):
             return self.choose_platform(request)
         return super().add_view(request, form_url, extra_context)
 
+    def get_inlines(self, request, obj=None):
+        # The linked mini programs the pickers offer, on platforms that keep them here.
+        from .content_admin import MiniProgramInline, keeps_mini_programs
+
+        return [MiniProgramInline] if keeps_mini_programs(self.platform_of(request, obj)) else []
+
     def choose_platform(self, request) -> TemplateResponse:
         """The add page's first step: which platform the account is on (plain links, no JavaScript)."""
         keep = {k: v for k, v in request.GET.items() if k != "platform"}  # e.g. _popup

@@ -274,5 +274,6 @@ class MiniProgram(models.Model):
         platform = PLATFORMS.get(self.account.platform) if self.account_id else None
         content = platform.content if platform is not None else None
         problem = content.check_kept_id("miniprogram", self.appid) if content is not None else ""
+        # (The admin's inline formset checks the same before the account is saved.)
         if problem:
             raise ValidationError({"appid": problem})

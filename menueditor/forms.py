@@ -357,6 +357,7 @@ class FieldRow:
     help: Any = ""
     input_type: str = "text"
     problems: list[Problem] = field(default_factory=list)
+    picker: Any = None  # the PickerKind beside the field (None for none): the platform's choice
 
     @property
     def id(self) -> str:
@@ -527,6 +528,12 @@ def phone_preview(
     return slots
 
 
+def _picker(platform: PlatformRules, type_code: str, name: str) -> Any:
+    """The picker the platform offers beside this field of this type, or None."""
+    content = platform.content
+    return content.kinds.get(content.pickers.get((type_code, name), "")) if content is not None else None
+
+
 def editor_rows(tree: MenuTree, platform: PlatformRules, problems: list[Problem]) -> list[ButtonRow]:
     """The tree as rows of fields with their limits, usage and problems, for the template."""
     grouped = group_problems(problems)
@@ -590,6 +597,7 @@ def _row(button: Button, path, platform: PlatformRules, grouped) -> ButtonRow:
                 help=spec.help if spec else "",
                 input_type="url" if name in platform.url_fields else "text",
                 problems=grouped.get(key, []),
+                picker=_picker(platform, button.type, name),
             )
         )
     row.kept_values = [

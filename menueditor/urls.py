@@ -6,4 +6,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("menueditor.page_urls")),
     path("", include("menueditor.editor_urls")),
+    path("", include("menueditor.live_set_urls")),
+    path("", include("menueditor.picker_urls")),
 ]

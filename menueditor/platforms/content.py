@@ -8,6 +8,7 @@ rest of the app (menueditor/pickers.py, the picker views and templates) asks it,
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 # An item's status when it cannot be chosen (shown beside it in the picker).
@@ -31,6 +32,13 @@ class ContentItem:
     @property
     def choosable(self) -> bool:
         return not self.status
+
+    @property
+    def updated_at(self) -> datetime | None:
+        try:
+            return datetime.fromtimestamp(self.updated, tz=UTC) if self.updated else None
+        except (OverflowError, OSError, ValueError):  # a time past the year 9999
+            return None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -97,6 +105,8 @@ class ContentSupport(Protocol):
     # (button type, field) -> picker kind code
     pickers: dict[tuple[str, str], str]
     kinds: dict[str, PickerKind]
+    # Sources an administrator may keep on the account instead (accounts.MiniProgram).
+    kept_sources: tuple[str, ...]
 
     def fetches(self, account, source: str) -> bool:
         """Whether the platform gives this account that list (else it is kept in the admin)."""

@@ -205,6 +205,8 @@ class WeChatContentSource:
         try:
             if source == "article":
                 return not _all_deleted(self.article(item_id))
+            if source == "miniprogram":
+                return any(i.id == item_id and i.choosable for i in self.linked_miniprograms())
             self.material_file(item_id)
             return True
         except PlatformError as error:
@@ -246,6 +248,9 @@ class WeChatContent:
             (Source("miniprogram", _("Mini programs")),),
         ),
     }
+
+    # Lists an administrator keeps on the account for accounts the platform does not give them to.
+    kept_sources = ("miniprogram",)
 
     def fetches(self, account, source: str) -> bool:
         # Only a third-party platform may list the linked mini programs (48001 otherwise).
