@@ -145,4 +145,8 @@ def live_delete(request: HttpRequest, slug: str) -> HttpResponse:
             success=_("The live menu of %(account)s was deleted.") % {"account": account.name},
         )
         return redirect("account_history", slug=account.slug)
-    return render(request, "menus/confirm_delete_live.html", {"account": account})
+    from menueditor.views.live_set import deleted_along  # live_set builds on this module
+
+    return render(
+        request, "menus/confirm_delete_live.html", {"account": account, **deleted_along(request, account)}
+    )

@@ -56,6 +56,7 @@ class WeChatConditional:
     """The ConditionalSupport of WeChat (menueditor/platforms/matching.py)."""
 
     os_choices = OS_CHOICES
+    user_id_label = _("Follower's openid or WeChat ID")
     max_domains = WECHAT.max_conditional_domains
 
     # -- rules -------------------------------------------------------------------------------------

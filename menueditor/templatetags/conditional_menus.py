@@ -1,0 +1,50 @@
+"""Which followers a draft is for, in the editor (a form and a line under the phone), and whether an
+account has conditional menus at all: drawn from the draft, so the editor's views need not change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from menueditor import conditional
+from menueditor.conditional_forms import MatchRuleForm
+
+register = template.Library()
+
+
+@register.filter
+def has_conditional_menus(account) -> bool:
+    return conditional.support(account) is not None
+
+
+@register.inclusion_tag("menus/_match_rule.html", takes_context=True)
+def match_rule_panel(context, menu) -> dict[str, Any]:
+    """The rule form (a tag, a phone system) and what is wrong with the rule, for accounts that have them."""
+    support = conditional.support(menu.account)
+    if support is None:
+        return {"show": False}
+    tags = conditional.account_tags(menu.account)
+    rule = conditional.rule_of(menu)
+    form = MatchRuleForm(tags=tags.tags, os_choices=support.os_choices, current=rule, support=support)
+    return {
+        "show": True,
+        "menu": menu,
+        "account": menu.account,
+        "form": form,
+        "tags": tags,
+        "who": conditional.describe_rule(menu.account, rule, tags),
+        "is_conditional": not rule.is_default,
+        "problems": conditional.rule_problems(menu),
+        "may_edit": context.get("may_edit", False),
+        "csrf_token": context.get("csrf_token"),
+        "request": context.get("request"),
+    }
+
+
+@register.simple_tag
+def menu_audience(menu) -> str:
+    """Who sees this draft once published, in words ("" on platforms with the default menu only)."""
+    if conditional.support(menu.account) is None:
+        return ""
+    return conditional.describe_rule(menu.account, conditional.rule_of(menu))
