@@ -435,6 +435,15 @@ class ButtonRow:
     def has_error(self) -> bool:
         return any(p.is_error for ps in self.problems_by_key.values() for p in ps)
 
+    @property
+    def error_count(self) -> int:
+        """The button's own errors, said on its one-line summary in the outline."""
+        return sum(1 for ps in self.problems_by_key.values() for p in ps if p.is_error)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for ps in self.problems_by_key.values() for p in ps if not p.is_error)
+
 
 def group_problems(problems: list[Problem]) -> dict[str, list[Problem]]:
     grouped: dict[str, list[Problem]] = {}

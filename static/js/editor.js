@@ -10,6 +10,14 @@
   if (!form) return;
   const phone = document.getElementById("phone");
 
+  // The phone column sticks just under the action bar, whose height changes as it wraps.
+  const head = form.querySelector(".editor-head");
+  if (head && window.ResizeObserver) {
+    new ResizeObserver(function () {
+      form.style.setProperty("--head-h", Math.ceil(head.getBoundingClientRect().height) + 12 + "px");
+    }).observe(head);
+  }
+
   // -- unsaved changes ---------------------------------------------------------------------------
   let dirty = false;
   let typedSinceRequest = false;
@@ -140,7 +148,11 @@
     setHidden("f-open", anyOpen ? anyOpen.dataset.slot : "");
   }
 
-  function select(path) {
+  // The selected button shows its fields in the outline; the others are one-line summaries (CSS).
+  // The selection survives a reload in the address's fragment (#sel-0.2).
+  // how: undefined (a person picked it), "sync" (an answer or a reload drew it: the phone's open
+  // sub-menu is the server's) or "default" (the same, and not put in the address either).
+  function select(path, how) {
     const top = path.split(".")[0];
     setHidden("f-selected", path);
     document.querySelectorAll("#phone .is-selected, #tree .btn-card.is-selected").forEach(function (el) {
@@ -149,16 +161,85 @@
     document.querySelectorAll('#phone [data-path="' + path + '"]').forEach(function (el) {
       el.classList.add("is-selected");
     });
+    document.querySelectorAll("#tree .card-select").forEach(function (b) {
+      b.setAttribute("aria-expanded", b.dataset.select === path ? "true" : "false");
+    });
     const card = cardAt(path);
     if (card) card.classList.add("is-selected");
     const slot = document.querySelector('#phone-menu .pm-slot[data-slot="' + top + '"]');
-    openSlot(slot && slot.querySelector(".pm-sub") ? top : null);
+    if (!how) openSlot(slot && slot.querySelector(".pm-sub") ? top : null);
+    if (card && how !== "default" && location.hash !== "#sel-" + path) history.replaceState(history.state, "", "#sel-" + path);
+  }
+
+  // After the page loads or the outline is drawn again: the server's selection, the one in the
+  // address (a reload), or the first button, so that one button is always open for editing.
+  function syncSelection(preferHash) {
+    const fromHash = /^#sel-([\d.]+)$/.exec(location.hash);
+    const shown = document.querySelector("#tree .btn-card.is-selected");
+    const selectedInput = document.getElementById("f-selected");
+    let path = shown ? shown.dataset.path : selectedInput && selectedInput.value;
+    if (preferHash && fromHash && cardAt(fromHash[1])) path = fromHash[1];
+    let how = "sync";
+    if (!path || !cardAt(path)) {
+      const first = document.querySelector("#tree .btn-card");
+      path = first ? first.dataset.path : "";
+      how = "default";
+    }
+    if (path) select(path, how);
+  }
+  syncSelection(true);
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.elt && event.detail.elt.id === "tree") syncSelection(false);
+  });
+
+  // The name field of a button, shown and focused (its card opened first).
+  function editButton(path) {
+    const card = cardAt(path);
+    if (!card) return;
+    select(path);
+    const field = document.getElementById(card.dataset.nameField);
+    if (field) field.focus();
   }
 
   form.addEventListener("focusin", function (event) {
     const card = event.target.closest(".btn-card");
-    if (card && card.dataset.path) select(card.dataset.path);
+    // Only a field selects by focus: pressing a button whose row would move as another card
+    // collapses would miss it, and tabbing past a summary should not open it.
+    if (card && card.dataset.path && event.target.matches("input, select, textarea")) select(card.dataset.path);
   });
+
+  form.addEventListener("click", function (event) {
+    const summary = event.target.closest("#tree .card-select");
+    if (summary) editButton(summary.dataset.select);
+  });
+
+  // A summary shows the name as it is typed.
+  form.addEventListener("input", function (event) {
+    const card = event.target.closest("#tree .btn-card");
+    if (!card || event.target.id !== card.dataset.nameField) return;
+    const name = card.querySelector(":scope > .card-head .card-name");
+    if (name) name.textContent = event.target.value.trim() || words.noName || "";
+  });
+
+  // The skip link goes to the selected button's name field.
+  document.addEventListener("click", function (event) {
+    const skip = event.target.closest("[data-action=skip-to-selected]");
+    if (!skip) return;
+    const selectedInput = document.getElementById("f-selected");
+    if (selectedInput && cardAt(selectedInput.value)) {
+      event.preventDefault();
+      editButton(selectedInput.value);
+    }
+  });
+
+  // The "+" slots in the phone post the same edit as the outline's add buttons.
+  function structureOp(op) {
+    const mover = document.getElementById("dnd-move");
+    if (mover && window.htmx) {
+      mover.value = op;
+      window.htmx.trigger(mover, "dnd-move");
+    }
+  }
 
   if (phone) {
     phone.addEventListener("click", function (event) {
@@ -173,6 +254,11 @@
         phone.querySelector(".pm-kbd").focus();
         return;
       }
+      const add = event.target.closest("[data-op]");
+      if (add) {
+        structureOp(add.dataset.op);
+        return;
+      }
       const item = event.target.closest("[data-path]");
       if (!item) return;
       const slot = item.closest(".pm-slot");
@@ -180,10 +266,7 @@
         openSlot(null); // a second tap closes the sub-menu, as on the phone
         return;
       }
-      const card = cardAt(item.dataset.path);
-      const field = card && document.getElementById(card.dataset.nameField);
-      select(item.dataset.path);
-      if (field) field.focus({ preventScroll: false });
+      editButton(item.dataset.path);
     });
   }
 
@@ -517,11 +600,7 @@
     event.preventDefault();
     const op = "move:" + drag.path + ">" + target.dest;
     clearMarks();
-    const mover = document.getElementById("dnd-move");
-    if (mover && window.htmx) {
-      mover.value = op;
-      window.htmx.trigger(mover, "dnd-move");
-    }
+    structureOp(op);
   });
 
   form.addEventListener("dragend", function () {

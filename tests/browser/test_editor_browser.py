@@ -33,7 +33,16 @@ def preview_item(page: Page, path: str):
     return page.locator(f'#phone-menu [data-path="{path}"]')
 
 
+def open_button(page: Page, path: str) -> None:
+    """Pick a button's one-line summary in the outline: its fields open under it."""
+    page.locator(f'#tree .card-select[data-select="{path}"]').click()
+    expect(name_input(page, path)).to_be_focused()
+
+
 def type_into(page: Page, locator, text: str) -> None:
+    """Type into a field as a person does: a collapsed button is opened from its summary first."""
+    if not locator.is_visible():
+        open_button(page, locator.evaluate("e => e.closest('.btn-card').dataset.path"))
     locator.click()
     locator.press("Control+a")
     locator.press("Delete")
@@ -96,12 +105,13 @@ def test_build_a_full_menu_type_drag_save_and_publish(
     expect(name_input(page, "1")).to_be_focused()
     preview_item(page, "1.2").click()
     expect(name_input(page, "1.2")).to_be_focused()
-    # ...and focusing a field highlights its item in the preview.
-    name_input(page, "2.3").focus()
+    # ...and picking a button's summary in the outline opens it there and highlights it in the preview.
+    open_button(page, "2.3")
     expect(preview_item(page, "2.3")).to_have_class(re.compile("is-selected"))
 
     # A name too long for the platform: the problem shows beside the field as one types.
     long_name = "这是一个特别特别长的子菜单名字已经超过六十个字节"
+    open_button(page, "0.1")
     type_into(page, name_input(page, "0.1"), long_name)
     problem = page.locator("#prob-b-0-s-1-name")
     expect(problem).to_contain_text("at most 60 bytes")
@@ -323,6 +333,7 @@ def test_typing_during_a_slow_structural_edit_loses_neither(signed_in_page: Page
         page.wait_for_timeout(400)  # a slow network: the keystroke's preview goes out meanwhile
         route.continue_()
 
+    open_button(page, "1")
     page.route("**/structure/", slow)
     page.locator("#add-sub-1").click()
     page.locator("#f-title").press_sequentially("春", delay=0)
