@@ -66,6 +66,7 @@ class PublishPreview:
     fingerprint: str = ""  # of the live menu shown: a publish confirms against exactly this menu
     drift_base: MenuTree | None = None  # drift: what this app last knew to be live
     console_replies: dict[tuple[int, ...], str] = field(default_factory=dict)  # lost by publishing
+    draft_tree: MenuTree | None = None  # the draft compared with the live menu
 
 
 @dataclass
@@ -471,6 +472,7 @@ def preview_publish(menu: Menu, user) -> PublishPreview:
         live_fingerprint(live.tree),
         drift_base=_baseline(account, client)[1] if drifted else None,
         console_replies=live.console_replies,
+        draft_tree=tree,
     )
 
 

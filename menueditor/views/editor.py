@@ -148,6 +148,7 @@ class EditorState:
     message: str = ""
     message_level: str = "info"
     conflict: Menu | None = None
+    conflict_changes: Any = None  # views.compare.Comparison: the draft as opened -> as saved since
     publish: dict[str, Any] | None = None
     import_error: str = ""
     import_text: str = ""
@@ -216,6 +217,11 @@ class EditorState:
             "max_buttons": platform.max_buttons,
             "max_sub_buttons": platform.max_sub_buttons,
             "conflict": self.conflict,
+            "conflict_changes": self.conflict_changes,
+            # "you, in another tab": the newer revision was saved by the same person.
+            "conflict_mine": self.conflict is not None and self.conflict.updated_by_id == request.user.pk,
+            # The saved draft this page started from, posted back so a conflict can say what changed.
+            "opened_tree": saved if parts is None or "revision" in parts else None,
             "publish": self.publish,
             "import_error": self.import_error,
             "import_text": self.import_text,
@@ -384,6 +390,11 @@ def menu_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if current.revision != form.cleaned_data["revision"]:
             state.menu = current
             state.conflict = current
+            from menueditor.views.compare import conflict_comparison  # the conflict's own presentation
+
+            state.conflict_changes = conflict_comparison(
+                state.platform, request.POST.get("opened_tree", ""), current, request.user
+            )
             state.message = ""
             if request.htmx:
                 return _fragments(request, state, ["conflict", "save-status"])
@@ -506,6 +517,8 @@ def menu_publish_review(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         state.publish = {"stage": "blocked", "reason": blocked}
     else:
         preview = publishing.preview_publish(menu, request.user)
+        if getattr(preview, "draft_tree", None) is None:  # the review's phones compare it with the live menu
+            preview.draft_tree = state.tree
         state.publish = {"stage": "review", "preview": preview, "revision": menu.revision}
     if request.htmx:
         return _fragments(request, state, ["publish-panel"])

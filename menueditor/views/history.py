@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,45 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from menueditor import publishing
 from menueditor.models import Publication
-from menueditor.platforms import PlatformRules, get_platform
+from menueditor.platforms import get_platform
 from menueditor.tree import MenuParseError, MenuTree
+from menueditor.views.compare import preview_items
 from menueditor.views.pages import editor_url, reachable_account, report_outcome
 from menueditor.views.schedules import upcoming_for
 
 PER_PAGE = 50
-
-
-@dataclass
-class PreviewItem:
-    """One button as the phone shows it, for the read-only preview of a past payload."""
-
-    name: str
-    shown: str
-    truncated: bool
-    type: str = ""
-    children: list[PreviewItem] = field(default_factory=list)
-
-
-def preview_items(platform: PlatformRules, tree: MenuTree) -> list[PreviewItem]:
-    items = []
-    for button in tree.buttons:
-        item = PreviewItem(
-            name=button.name,
-            shown=platform.display_name(button.name, 1),
-            truncated=platform.is_truncated(button.name, 1),
-            type="" if button.is_parent else button.type,
-        )
-        for child in button.children or []:
-            item.children.append(
-                PreviewItem(
-                    name=child.name,
-                    shown=platform.display_name(child.name, 2),
-                    truncated=platform.is_truncated(child.name, 2),
-                    type=child.type,
-                )
-            )
-        items.append(item)
-    return items
 
 
 def payload_tree(publication: Publication) -> MenuTree | None:

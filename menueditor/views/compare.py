@@ -1,0 +1,191 @@
+"""Two menus side by side as phones, the changed buttons marked, and the changes in words.
+
+One presentation for the publish review (live → draft), the drift warning (what this app last
+published → live), the save conflict (the draft you opened → the one saved since) and history
+entries (the previous publication → this one): templates/menus/_compare.html draws a Comparison.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from menueditor.diff import ADDED, CHANGED, MOVED, REMOVED, ButtonChange, Path, compare_menus, place
+from menueditor.platforms import PlatformRules
+from menueditor.tree import MAX_DRAFT_BYTES, MenuParseError, MenuTree, parse_menu
+
+# What each mark says, beside its colour (screen readers and the legend read these).
+MARK_LABELS = {
+    ADDED: gettext_lazy("added"),
+    REMOVED: gettext_lazy("removed"),
+    CHANGED: gettext_lazy("changed"),
+    MOVED: gettext_lazy("moved"),
+}
+
+
+@dataclass
+class PreviewItem:
+    """One button as the phone shows it, for a read-only preview (history, review, conflict)."""
+
+    name: str
+    shown: str
+    truncated: bool
+    type: str = ""
+    children: list[PreviewItem] = field(default_factory=list)
+    mark: str = ""  # added / removed / changed / moved, when compared with another menu
+
+    @property
+    def mark_label(self) -> str:
+        return str(MARK_LABELS[self.mark]) if self.mark else ""
+
+
+def preview_items(
+    platform: PlatformRules, tree: MenuTree, marks: dict[Path, str] | None = None
+) -> list[PreviewItem]:
+    marks = marks or {}
+    items = []
+    for i, button in enumerate(tree.buttons):
+        item = PreviewItem(
+            name=button.name,
+            shown=platform.display_name(button.name, 1),
+            truncated=platform.is_truncated(button.name, 1),
+            type="" if button.is_parent else button.type,
+            mark=marks.get((i,), ""),
+        )
+        for j, child in enumerate(button.children or []):
+            item.children.append(
+                PreviewItem(
+                    name=child.name,
+                    shown=platform.display_name(child.name, 2),
+                    truncated=platform.is_truncated(child.name, 2),
+                    type=child.type,
+                    mark=marks.get((i, j), ""),
+                )
+            )
+        items.append(item)
+    return items
+
+
+@dataclass
+class Side:
+    """One phone of the pair: its caption and its buttons (the template's mini phone reads .preview)."""
+
+    title: str
+    preview: list[PreviewItem]
+
+
+@dataclass
+class LostReply:
+    """A live button whose reply was made in the platform's web console: publishing loses it."""
+
+    name: str
+    place: str
+    reply: str
+
+
+@dataclass
+class Comparison:
+    before: Side
+    after: Side
+    changes: list[ButtonChange]
+    summary: str = ""
+    lost: list[LostReply] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[str]:
+        return ([self.summary] if self.summary else []) + [c.text for c in self.changes]
+
+    @property
+    def marks_used(self) -> list[tuple[str, str]]:
+        """(mark, label) of the marks either phone shows, for the legend."""
+        used = {i.mark for side in (self.before, self.after) for b in side.preview for i in (b, *b.children)}
+        return [(mark, str(label)) for mark, label in MARK_LABELS.items() if mark in used]
+
+    def __bool__(self) -> bool:
+        return bool(self.summary or self.changes)
+
+
+def lost_replies(tree: MenuTree | None, replies: dict[Path, str]) -> list[LostReply]:
+    """Each console-only reply of the live menu, by name and place, in menu order."""
+    if tree is None:
+        return []
+    lost = []
+    for path in sorted(replies):
+        button = tree.button_at(path)
+        if button is None:
+            continue
+        parent = tree.button_at(path[:1]) if len(path) == 2 else None
+        lost.append(LostReply(button.name, place(path, parent), replies[path]))
+    return lost
+
+
+def compare(
+    platform: PlatformRules,
+    before: MenuTree | None,
+    after: MenuTree | None,
+    *,
+    before_title: Any,
+    after_title: Any,
+    console_replies: dict[Path, str] | None = None,
+) -> Comparison:
+    """The two menus as phones with the changes marked, and the changes in words."""
+    diff = compare_menus(before, after, platform, before_types=console_replies)
+    old = before.canonical() if before is not None else MenuTree()
+    new = after.canonical() if after is not None else MenuTree()
+    return Comparison(
+        Side(str(before_title), preview_items(platform, old, diff.before_marks)),
+        Side(str(after_title), preview_items(platform, new, diff.after_marks)),
+        diff.changes,
+        diff.summary,
+        lost_replies(before, console_replies or {}),
+    )
+
+
+def review_comparison(platform: PlatformRules, preview: Any, draft: MenuTree) -> Comparison | None:
+    """The publish review's pair: the live menu now and the draft that would replace it."""
+    if preview is None or getattr(preview, "outcome", None) is not None:
+        return None
+    return compare(
+        platform,
+        preview.live_tree,
+        draft,
+        before_title=_("Live now"),
+        after_title=_("After publishing"),
+        console_replies=getattr(preview, "console_replies", None) or {},
+    )
+
+
+def drift_comparison(platform: PlatformRules, preview: Any) -> Comparison | None:
+    """The drift warning's pair: what this app last published and the live menu changed since."""
+    base = getattr(preview, "drift_base", None)
+    if preview is None or not getattr(preview, "drift", False) or base is None:
+        return None
+    return compare(
+        platform,
+        base,
+        preview.live_tree,
+        before_title=_("Last published from here"),
+        after_title=_("Live now"),
+    )
+
+
+def conflict_comparison(
+    platform: PlatformRules, opened_text: str, current: Any, user: Any
+) -> Comparison | None:
+    """What another save changed since a page opened the draft: the menu the page posted back as it
+    opened it (opened_text) against the draft saved since. None when that menu is not readable."""
+    if not opened_text or len(opened_text.encode("utf-8")) > MAX_DRAFT_BYTES:
+        return None
+    try:
+        opened, now = parse_menu(opened_text), parse_menu(current.tree)
+    except MenuParseError:
+        return None
+    if current.updated_by_id is not None and current.updated_by_id == getattr(user, "pk", None):
+        after = _("Saved by you in another tab")
+    else:
+        who = current.updated_by.get_username() if current.updated_by else _("someone")
+        after = _("Saved by %(who)s") % {"who": who}
+    return compare(platform, opened, now, before_title=_("When you opened it"), after_title=after)
