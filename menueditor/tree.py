@@ -43,7 +43,16 @@ def __getattr__(name: str) -> Any:
 
 
 class MenuParseError(ValueError):
-    """The input is not a menu at all (not JSON, not an object, no button list)."""
+    """The input is not a menu at all (not JSON, not an object, no button list).
+
+    str() is the detail in English, for logs and the record; kind and params say the same as data,
+    which menueditor/parse_messages.py turns into words in the interface language.
+    """
+
+    def __init__(self, message: str, kind: str = "", **params: Any) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.params = params
 
 
 @dataclass
@@ -123,26 +132,36 @@ def _text(value: Any, where: str) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        raise MenuParseError(f"{where}: expected text, found {json.dumps(value)}")
+        raise MenuParseError(
+            f"{where}: expected text, found {json.dumps(value)}", "expected_text", where=where
+        )
     if isinstance(value, int | float):
         try:
             value = str(value)
         except ValueError as exc:  # integers past Python's digit limit
-            raise MenuParseError(f"{where}: expected text, found a number too large") from exc
+            raise MenuParseError(
+                f"{where}: expected text, found a number too large", "expected_text", where=where
+            ) from exc
     if not isinstance(value, str):
-        raise MenuParseError(f"{where}: expected text, found {type(value).__name__}")
+        raise MenuParseError(
+            f"{where}: expected text, found {type(value).__name__}", "expected_text", where=where
+        )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:  # a lone \ud800 escape cannot be sent to any platform
-        raise MenuParseError(f"{where}: the text is not valid Unicode") from exc
+        raise MenuParseError(f"{where}: the text is not valid Unicode", "bad_unicode", where=where) from exc
     return value
 
 
 def _list(value: Any, where: str) -> list[Any]:
     if not isinstance(value, list):
-        raise MenuParseError(f"{where}: expected a list, found {type(value).__name__}")
+        raise MenuParseError(
+            f"{where}: expected a list, found {type(value).__name__}", "expected_list", where=where
+        )
     if len(value) > MAX_LIST_LENGTH:
-        raise MenuParseError(f"{where}: {len(value)} buttons is far more than any menu holds")
+        raise MenuParseError(
+            f"{where}: {len(value)} buttons is far more than any menu holds", "too_many", where=where
+        )
     return value
 
 
@@ -159,13 +178,17 @@ def _fields(data: dict[str, Any], where: str) -> dict[str, str]:
             continue
         fields[_text(name, f"{where}: a field name")] = _text(value, f"{where}.{name}")
     if len(fields) > MAX_FIELDS:
-        raise MenuParseError(f"{where}: {len(fields)} fields is far more than any button has")
+        raise MenuParseError(
+            f"{where}: {len(fields)} fields is far more than any button has", "too_many", where=where
+        )
     return fields
 
 
 def _parse_button(data: Any, where: str, depth: int) -> Button:
     if not isinstance(data, dict):
-        raise MenuParseError(f"{where}: expected an object, found {type(data).__name__}")
+        raise MenuParseError(
+            f"{where}: expected an object, found {type(data).__name__}", "expected_object", where=where
+        )
     button = Button(
         name=_text(data.get("name"), f"{where}.name"),
         type=_text(data.get("type"), f"{where}.type"),
@@ -177,7 +200,9 @@ def _parse_button(data: Any, where: str, depth: int) -> Button:
             subs = []
         subs = _list(subs, f"{where}.sub_button")
         if subs and depth >= MAX_DEPTH:
-            raise MenuParseError(f"{where}.sub_button: nested far deeper than a menu's two levels")
+            raise MenuParseError(
+                f"{where}.sub_button: nested far deeper than a menu's two levels", "too_deep", where=where
+            )
         button.children = [
             _parse_button(sub, f"{where}.sub_button[{i}]", depth + 1) for i, sub in enumerate(subs)
         ]
@@ -189,11 +214,23 @@ def decode_json(data: Any) -> Any:
     if not isinstance(data, bytes | bytearray | str):
         return data
     if len(data) > MAX_TEXT_BYTES:
-        raise MenuParseError(f"the input is over {MAX_TEXT_BYTES} bytes; a menu is far smaller")
+        raise MenuParseError(
+            f"the input is over {MAX_TEXT_BYTES} bytes; a menu is far smaller",
+            "too_big",
+            limit=MAX_TEXT_BYTES,
+        )
     try:
         return json.loads(data)
-    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
-        raise MenuParseError(f"not valid JSON: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise MenuParseError(
+            f"not valid JSON: {exc}", "not_json", line=exc.lineno, column=exc.colno, reason=exc.msg
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise MenuParseError(f"not valid JSON: {exc}", "not_utf8") from exc
+    except RecursionError as exc:
+        raise MenuParseError(f"not valid JSON: {exc}", "too_deep", where="") from exc
+    except ValueError as exc:  # e.g. a number with more digits than Python converts
+        raise MenuParseError(f"not valid JSON: {exc}", "not_json") from exc
 
 
 def parse_menu(data: Any) -> MenuTree:
@@ -205,11 +242,11 @@ def parse_menu(data: Any) -> MenuTree:
     """
     data = decode_json(data)
     if not isinstance(data, dict):
-        raise MenuParseError('expected a JSON object with a "button" list')
+        raise MenuParseError('expected a JSON object with a "button" list', "no_button_list")
     if "button" not in data and isinstance(data.get("menu"), dict):
         data = data["menu"]
     if not isinstance(data.get("button"), list):
-        raise MenuParseError('expected a JSON object with a "button" list')
+        raise MenuParseError('expected a JSON object with a "button" list', "no_button_list")
     buttons = _list(data["button"], "button")
     return MenuTree([_parse_button(b, f"button[{i}]", 1) for i, b in enumerate(buttons)])
 

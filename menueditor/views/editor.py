@@ -444,7 +444,9 @@ def _read_import(request: HtmxHttpRequest, platform: PlatformRules) -> tuple[Men
     try:
         tree = platform.parse(text)
     except MenuParseError as error:
-        return None, text, _("This is not a menu: %(reason)s") % {"reason": error}
+        from menueditor.parse_messages import explain  # the reason in the interface language
+
+        return None, text, explain(error)
     too_large = too_large_message(draft_bytes(tree.to_json()))
     if too_large:
         return None, text, too_large
