@@ -513,12 +513,14 @@ class TryMatch:
     outcome: publishing.Outcome | None = None  # set when the platform refused
 
 
-def try_match(account: Account, user, user_id: str) -> TryMatch:
-    """The menu the platform shows this follower (an openid or WeChat ID), and which rule matched."""
-    publishing._require(
-        publishing.can_edit(user, account) or publishing.can_publish(user, account),
-        _("You may not work on this account."),
-    )
+def try_match(account: Account, user, user_id: str, *, check_permission: bool = True) -> TryMatch:
+    """The menu the platform shows this follower (an openid or account ID), and which rule matched.
+    check_permission=False only for the trusted command line."""
+    if check_permission:
+        publishing._require(
+            publishing.can_edit(user, account) or publishing.can_publish(user, account),
+            _("You may not work on this account."),
+        )
     conditional = support(account)
     client = publishing.client_for(account)
     try:

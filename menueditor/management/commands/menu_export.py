@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from menueditor.management.conditional_cli import export_text
 from menueditor.management.menu_cli import add_language_argument, problem_line, summary
 from menueditor.models import Menu
 from menueditor.platforms import get_platform
@@ -48,7 +49,7 @@ class Command(BaseCommand):
                     _("Publishing would refuse this draft for %(platform)s: %(summary)s.")
                     % {"platform": rules.label, "summary": summary(problems)}
                 )
-            self._write_exactly(rules.payload_text(tree))
+            self._write_exactly(export_text(menu, rules, tree))  # a conditional draft: with its matchrule
 
     def _write_exactly(self, text: str) -> None:
         """The payload's UTF-8 bytes and nothing else; a newline only for a person at a terminal."""

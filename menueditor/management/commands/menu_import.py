@@ -9,11 +9,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from menueditor.management.conditional_cli import read_menu_and_rule
 from menueditor.management.menu_cli import (
     STDIN,
     add_language_argument,
     problem_line,
-    read_menu,
     source_name,
     summary,
 )
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             if "\x00" in title:  # PostgreSQL cannot store it; the editor's title field refuses it too
                 raise CommandError(_("the title holds a control character (U+0000): remove it"))
             rules = get_platform(target.platform)
-            tree = read_menu(file, rules)
+            tree, rule = read_menu_and_rule(file, rules)  # an addconditional body carries its rule
             problems = rules.validate(tree)
             # Problems go to standard error, so that standard output holds the id alone.
             for problem in problems:
@@ -58,7 +58,9 @@ class Command(BaseCommand):
                     _("Nothing imported: the menu is not valid for %(platform)s: %(summary)s.")
                     % {"platform": rules.label, "summary": summary(problems)}
                 )
-            menu = Menu.objects.create(account=target, title=title, tree=tree.to_json())
+            menu = Menu.objects.create(
+                account=target, title=title, tree=tree.to_json(), match_rule=rule.to_json()
+            )
             self.stdout.write(str(menu.pk))
 
     @staticmethod
