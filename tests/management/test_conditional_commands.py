@@ -95,5 +95,5 @@ def test_publishing_a_conditional_draft_before_the_default_says_what_to_do(accou
     publisher = factories.user(username="pub", perms=("change_menu", "publish_menu"))
     account.members.add(publisher)
     out, _err = run("menu_import", "--account", "coffee", write(tmp_path, BODY))
-    with pytest.raises(CommandError, match="65303.*publish a default menu"):
+    with pytest.raises(CommandError, match=r"65303.*publish a default menu"):
         run("menu_publish", out.strip(), "--user", "pub")
