@@ -55,6 +55,8 @@
 
   dialog.addEventListener("close", function () {
     body.replaceChildren();
+    // A refresh in the dialog may have named ids typed before: the chosen lines ask again.
+    document.body.dispatchEvent(new Event("picker-closed"));
     if (opener && document.body.contains(opener)) opener.focus();
     opener = null;
   });
