@@ -192,3 +192,22 @@ def test_the_page_reads_no_platform(team, factories):
 def test_an_editor_is_told_why_there_is_no_publish_button(team):
     assert "Publishing needs the Menu publishers group; ask an admin." in page_of(team.editor)
     assert "Publishing needs the Menu publishers group" not in page_of(team.publisher)
+
+
+def test_the_editor_says_why_an_editor_has_no_publish_button(team, factories):
+    menu = factories.menu(team.a, title="Spring")
+    url = reverse("menu_edit", args=[menu.pk])
+    page = client_for(team.editor).get(url).content.decode()
+    assert "Publishing needs the Menu publishers group; ask an admin." in page
+    assert 'id="publish-button"' not in page
+    page = client_for(team.publisher).get(url).content.decode()
+    assert "Publishing needs the Menu publishers group" not in page
+    assert 'id="publish-button"' in page
+
+
+def test_with_approval_on_an_editor_submits_instead_and_is_not_told_to_ask(team, factories):
+    team.a.needs_approval = True
+    team.a.save()
+    menu = factories.menu(team.a, title="Spring")
+    page = client_for(team.editor).get(reverse("menu_edit", args=[menu.pk])).content.decode()
+    assert "Publishing needs the Menu publishers group" not in page
