@@ -11,6 +11,7 @@ Outcome, and the draft is never touched.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -601,6 +602,9 @@ def restore_publication(publication: Publication, user) -> Menu:
         account=account,
         title=draft_titles.restored(publication.action, publication.created_at),
         tree=tree.canonical().to_json(),
+        # A conditional menu's entry restores into a draft for the same followers (its rule's key is
+        # the rule as JSON).
+        match_rule=json.loads(publication.match_rule) if publication.match_rule else {},
         updated_by=user,
     )
 
@@ -622,7 +626,9 @@ def draft_holding(publication: Publication, user) -> Menu:
     drafts = account.menus.filter(archived_at__isnull=True).order_by("-updated_at", "-pk")
     own = [m for m in drafts if m.pk == publication.menu_id]
     for menu in [*own, *drafts]:
-        if live_state.draft_fingerprint(menu) == wanted:
+        # The same menu for the same followers (a conditional menu's rule is part of what is sent).
+        same_rule = live_state.rule_key(menu) == publication.match_rule
+        if same_rule and live_state.draft_fingerprint(menu) == wanted:
             return menu
     return restore_publication(publication, user)
 

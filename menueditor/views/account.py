@@ -27,15 +27,16 @@ DELETE_PERMISSION = "menueditor.delete_menu"
 def account_context(request: HttpRequest, account: Account) -> dict:
     """What the account page shows; the rename form with its errors is added by draft_rename."""
     user = request.user
-    last, fingerprint = live_state.known_fingerprint(account)
+    known = live_state.known_live(account)
     drafts = list(account.menus.select_related("updated_by").order_by("-updated_at", "-pk"))
     for menu in drafts:
         menu.edit_url = editor_url(menu)
         # Compared by content (canonical form), as followers see it: no platform call here.
-        menu.is_live = bool(fingerprint) and live_state.draft_fingerprint(menu) == fingerprint
+        menu.is_live = live_state.is_live(menu, known)
+    default = known.get("")
     return {
         "account": account,
-        "last_change": last,
+        "last_change": default.publication if default else None,
         "drafts": [m for m in drafts if m.archived_at is None],
         "archived": [m for m in drafts if m.archived_at is not None],
         "upcoming": upcoming_for(account),

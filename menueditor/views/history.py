@@ -13,11 +13,11 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from menueditor import publishing
+from menueditor import live_state, publishing
 from menueditor.models import Publication
 from menueditor.platforms import get_platform
 from menueditor.tree import MenuParseError, MenuTree
-from menueditor.views.compare import preview_items
+from menueditor.views.compare import mark_history, preview_items
 from menueditor.views.pages import editor_url, reachable_account, report_outcome
 from menueditor.views.schedules import upcoming_for
 
@@ -41,13 +41,17 @@ def account_history(request: HttpRequest, slug: str) -> HttpResponse:
     platform = get_platform(account.platform)
     entries = account.publications.select_related("user", "menu").order_by("-created_at", "-pk")
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    live_ids = live_state.live_entry_ids(account)  # from the record: no platform call
     for entry in page:
         entry.account = account  # already loaded; spares a query per entry
+        entry.is_live = entry.pk in live_ids
         entry.menu_url = editor_url(entry.menu) if entry.menu else ""
         tree = payload_tree(entry)
         entry.preview = preview_items(platform, tree) if tree is not None else None
         # A held scheduled publish keeps the differences it found, one per "; " (scheduling.py).
         entry.changes = entry.message.split("; ") if entry.outcome == Publication.Outcome.HELD else []
+    # What each publish or delete changed against the entry before it.
+    mark_history(account, platform, list(page))
     context = {
         "account": account,
         "platform": platform,
