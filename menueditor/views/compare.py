@@ -13,7 +13,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from menueditor import live_state
 from menueditor.diff import ADDED, CHANGED, MOVED, REMOVED, ButtonChange, Path, compare_menus, place
+from menueditor.models import Publication
 from menueditor.platforms import PlatformRules
 from menueditor.tree import MAX_DRAFT_BYTES, MenuParseError, MenuTree, parse_menu
 
@@ -189,3 +191,53 @@ def conflict_comparison(
         who = current.updated_by.get_username() if current.updated_by else _("someone")
         after = _("Saved by %(who)s") % {"who": who}
     return compare(platform, opened, now, before_title=_("When you opened it"), after_title=after)
+
+
+# Earlier entries read to find each history entry's previous publication: a page's worth and more.
+HISTORY_SCAN = 400
+
+
+def mark_history(account: Any, platform: PlatformRules, entries: list[Any]) -> None:
+    """For each entry of a history page, .what_changed: the Comparison with the previous successful
+    entry of the same menu (None for entries that changed nothing live, or with nothing earlier
+    recorded to compare with); a publish's own preview then shows its changed buttons marked."""
+    success = Publication.Outcome.SUCCESS
+    changing = (Publication.Action.PUBLISH, Publication.Action.DELETE)
+    wanted = [e for e in entries if e.outcome == success and e.action in changing]
+    for entry in entries:
+        entry.what_changed = None
+    if not wanted:
+        return
+    newest = max(wanted, key=lambda e: (e.created_at, e.pk))
+    earlier = (
+        Publication.objects.filter(
+            account=account,
+            outcome=success,
+            action__in=live_state.LIVE_ACTIONS,
+            created_at__lte=newest.created_at,
+        )
+        .only("pk", "created_at", "action", "payload", "match_rule", "account_id")
+        .order_by("-created_at", "-pk")[:HISTORY_SCAN]
+    )
+    earlier = list(earlier)
+    for entry in wanted:
+        key = (entry.created_at, entry.pk)
+        previous = next(
+            (
+                e
+                for e in earlier
+                if (e.created_at, e.pk) < key
+                and getattr(e, "match_rule", "") == getattr(entry, "match_rule", "")
+            ),
+            None,
+        )
+        if previous is None:
+            continue
+        previous.account = account
+        before = live_state.publication_tree(previous)
+        after = live_state.publication_tree(entry) if entry.action == Publication.Action.PUBLISH else None
+        entry.what_changed = compare(
+            platform, before, after, before_title=_("Before"), after_title=_("After this publication")
+        )
+        if after is not None:
+            entry.preview = entry.what_changed.after.preview

@@ -99,3 +99,28 @@ def test_a_console_made_menu_warns_about_lost_replies_before_the_publish_button(
     page.locator("#publish-panel").screenshot(
         path=str(screenshot_dir(tmp_path) / "review-console-zh.png"), caret="initial"
     )
+
+
+def test_the_history_says_what_each_publication_changed(
+    chinese_page,  # noqa: F811
+    live_server,
+    browser_user,
+    simulator,
+    tmp_path,
+):
+    page = chinese_page
+    account = make_account(members=(browser_user,), name="星光咖啡", api_base=simulator.url)
+    assert publish_menu(make_menu(account, tree=LIVE, title="日常菜单"), browser_user).ok
+    assert publish_menu(make_menu(account, tree=DRAFT, title="双十一菜单"), browser_user).ok
+
+    page.goto(live_server.url + reverse("account_history", args=[account.slug]))
+    newest = page.locator(".entry").first
+    expect(newest.locator(".what-changed .compare-changes li")).to_have_count(3)
+    expect(newest.locator(".entry-preview .mark-added")).to_contain_text("客服")
+    newest.locator(".what-changed-phones summary").click()
+    expect(newest.locator(".compare-before .mark-removed")).to_have_count(2)
+    expect(page.locator(".entry").last.locator(".what-changed")).to_have_count(0)  # nothing before it
+    page.mouse.move(0, 0)
+    page.screenshot(
+        path=str(screenshot_dir(tmp_path) / "history-changes-zh.png"), full_page=True, caret="initial"
+    )

@@ -251,7 +251,9 @@ def test_history_of_real_publishes_pulls_and_deletes(team):
     client.post(reverse("live_delete", args=["coffee"]))
     page = client.get(reverse("account_history", args=["coffee"])).content.decode()
     assert page.count('class="card entry') == 3
-    assert page.count('title="今日歌曲"') == 2  # the publish and the pull each show their own preview
+    # The publish and the pull each show their own preview; the delete, what it removed (a phone).
+    assert page.count('title="今日歌曲"') == 3
+    assert "the whole menu is removed" in page
     assert "The live menu was removed." in page
 
 
