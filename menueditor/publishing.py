@@ -54,6 +54,11 @@ class Outcome:
     fingerprint: str = ""  # "drift": the live menu now, for a confirmation against exactly that menu
     publish_changes: list[str] = field(default_factory=list)  # "drift": what publishing now would change
     pending: bool = False  # the platform did not answer: recorded as unknown until it is checked
+    # "drift" after a review: the menus compared, for the two phones (live now, and what was last
+    # published here when it drifted; the draft that would replace it).
+    live_tree: MenuTree | None = None
+    drift_base: MenuTree | None = None
+    draft_tree: MenuTree | None = None
 
 
 @dataclass
@@ -296,6 +301,9 @@ def _changed_since_review(account: Account, client, live: LiveMenu, tree: MenuTr
         changes=changes,
         fingerprint=live_fingerprint(live.tree),
         publish_changes=describe_changes(live.tree, tree, get_platform(account.platform)),
+        live_tree=live.tree,
+        drift_base=_baseline(account, client)[1] if drifted else None,
+        draft_tree=tree,
     )
 
 

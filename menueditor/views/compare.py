@@ -163,7 +163,8 @@ def review_comparison(platform: PlatformRules, preview: Any, draft: MenuTree) ->
 def drift_comparison(platform: PlatformRules, preview: Any) -> Comparison | None:
     """The drift warning's pair: what this app last published and the live menu changed since."""
     base = getattr(preview, "drift_base", None)
-    if preview is None or not getattr(preview, "drift", False) or base is None:
+    # A review's preview says whether it drifted; a publish refused for drift carries its base only.
+    if preview is None or base is None or getattr(preview, "drift", True) is False:
         return None
     return compare(
         platform,

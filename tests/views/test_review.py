@@ -158,3 +158,36 @@ def test_the_drift_warning_shows_what_changed_live_as_two_phones(publisher_clien
     assert re.search(r'mark mark-added"><span class="mini-name" title="招聘">', drift)
     # And publishing this draft takes it out again, said in the review below.
     assert "Removed “招聘” (Open web page) from “关于” position 2" in html
+
+
+def test_a_publish_refused_because_the_live_menu_changed_since_the_review_shows_both_comparisons(
+    publisher_client, factories, simulator
+):
+    user, account, client = publisher_client
+    live = factories.menu(account, tree=LIVE, user=user)
+    assert publish_menu(live, user).ok
+    draft = factories.menu(account, tree=DRAFT, user=user)
+    review = _review(client, draft)
+    fingerprint = re.search(r'name="live_fingerprint" value="([0-9a-f]+)"', review).group(1)
+    # A colleague removes 拍照 in the console while the review is open.
+    changed = {
+        "button": [
+            {**LIVE["button"][0], "sub_button": LIVE["button"][0]["sub_button"][:2]},
+            LIVE["button"][1],
+        ]
+    }
+    simulator.wechat_menu = changed
+    data = tree_to_post_data(parse_menu(draft.tree), title=draft.title, revision=str(draft.revision))
+    data |= {"reviewed_revision": str(draft.revision), "live_fingerprint": fingerprint}
+
+    html = client.post(reverse("menu_publish", args=[draft.pk]), data, **HTMX).content.decode()
+
+    assert "The live menu changed while you were reviewing" in html
+    assert html.count('class="compare"') == 2
+    changes = re.findall(r'<li class="change change-(\w+)">([^<]*)</li>', html)
+    assert changes == [
+        ("removed", "Removed “拍照” (Take a photo) from “商城” position 3"),  # what changed live
+        ("removed", "Removed “优惠券” (Click (send key)) from “商城” position 2"),  # what publishing changes
+        ("added", "Added “客服” (Click (send key)) at “关于” position 2"),
+    ]
+    assert simulator.wechat_menu == changed
