@@ -374,7 +374,15 @@ def _old_kept(pending: Publication, error: PlatformError, new: str, old: str) ->
     return publishing.Outcome(False, error.code, error.message, hint, publication)
 
 
-def preview_conditional(menu: Menu, user) -> publishing.PublishPreview:
+@dataclass
+class ConditionalPreview(publishing.PublishPreview):
+    """The review of a conditional draft: also who sees it, and what the platform would refuse."""
+
+    who: str = ""
+    checks: list = field(default_factory=list)  # SendCheck: refused before sending, with the code
+
+
+def preview_conditional(menu: Menu, user) -> ConditionalPreview:
     """preview_publish for a conditional draft: against the live conditional menu of the same rule."""
     account = menu.account
     publishing._require(
@@ -387,7 +395,7 @@ def preview_conditional(menu: Menu, user) -> publishing.PublishPreview:
     try:
         live = _live_set(account, client)
     except PlatformError as error:
-        return publishing.PublishPreview(
+        return ConditionalPreview(
             None, [], False, [], publishing.Outcome(False, error.code, error.message, error.hint)
         )
     finally:
@@ -396,15 +404,20 @@ def preview_conditional(menu: Menu, user) -> publishing.PublishPreview:
     drifted, drift_changes = _drift(account, rule, live_tree)
     changes = describe_changes(live_tree, tree) if tree is not None else []
     checks = support(account).check_before_send(live, tree, rule) if tree is not None else []
-    return publishing.PublishPreview(
+    preview = ConditionalPreview(
         live_tree,
         changes,
         drifted,
         drift_changes,
-        _checks_outcome(checks) if checks else None,
-        [],
-        live_fingerprint(live_tree),
+        fingerprint=live_fingerprint(live_tree),
+        who=describe_rule(account, rule),
+        checks=checks,
     )
+    # What the review's side-by-side comparison reads (set as attributes: the default menu's preview
+    # names them too).
+    preview.draft_tree = tree
+    preview.drift_base = _baseline(account, rule)[1] if drifted else None
+    return preview
 
 
 # -- the live set's own actions -----------------------------------------------------------------------

@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from menueditor.platforms.matching import MatchRule, Tag
 
@@ -25,7 +26,12 @@ class MatchRuleForm(forms.Form):
         self.support = support
         choices = [("", _("any tag"))]
         choices += [
-            (t.id, _("%(name)s (%(count)d followers)") % {"name": t.name, "count": t.count}) for t in tags
+            (
+                t.id,
+                ngettext("%(name)s (%(count)d follower)", "%(name)s (%(count)d followers)", t.count)
+                % {"name": t.name, "count": t.count},
+            )
+            for t in tags
         ]
         current_tag = support.tag_of(current)
         if current_tag and current_tag not in {t.id for t in tags}:
