@@ -40,9 +40,12 @@ class ScheduleForm(WhenForm):
 
     def __init__(self, *args, menu: Menu, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # The account's other drafts: a switch back stays on the same account.
+        # The account's other drafts (archived ones are put away): a switch back stays on the account.
         self.fields["revert_menu"].queryset = (
-            Menu.objects.filter(account=menu.account).exclude(pk=menu.pk).defer("tree").order_by("title")
+            Menu.objects.filter(account=menu.account, archived_at__isnull=True)
+            .exclude(pk=menu.pk)
+            .defer("tree")
+            .order_by("title")
         )
 
     def clean(self) -> dict:

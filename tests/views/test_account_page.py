@@ -211,3 +211,14 @@ def test_with_approval_on_an_editor_submits_instead_and_is_not_told_to_ask(team,
     menu = factories.menu(team.a, title="Spring")
     page = client_for(team.editor).get(reverse("menu_edit", args=[menu.pk])).content.decode()
     assert "Publishing needs the Menu publishers group" not in page
+
+
+def test_an_archived_draft_is_not_offered_as_a_switch_back(team, factories):
+    from menueditor.schedule_forms import ScheduleForm
+
+    campaign = factories.menu(team.a, title="Double 11")
+    everyday = factories.menu(team.a, title="Everyday")
+    old = factories.menu(team.a, title="Old")
+    client_for(team.editor).post(reverse("draft_archive", args=[old.pk]))
+    offered = set(ScheduleForm(menu=campaign).fields["revert_menu"].queryset)
+    assert offered == {everyday}
