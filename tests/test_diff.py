@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from menueditor.diff import compare_menus, describe_changes, live_fingerprint, same_menu
 from menueditor.platforms import get_platform
@@ -312,3 +314,40 @@ def test_the_review_reads_in_chinese():
     with translation.override("zh-hans"):
         lines = _compare(FULL, _edit(change)).lines()
     assert lines and "pic_sysphoto" not in lines[0] and "click" not in lines[0]
+
+
+# -- any two menus ------------------------------------------------------------------------------------
+
+_NAMES = st.sampled_from(["A", "B", "优惠", "", "Shop"])
+_LEAF = st.builds(
+    lambda kind, name, value: {"type": kind, "name": name, ("url" if kind == "view" else "key"): value},
+    st.sampled_from(["click", "view", "pic_sysphoto"]),
+    _NAMES,
+    st.sampled_from(["K1", "K2", "https://a.example/", ""]),
+)
+_TOP = st.one_of(
+    _LEAF,
+    st.builds(lambda name, subs: {"name": name, "sub_button": subs}, _NAMES, st.lists(_LEAF, max_size=5)),
+)
+_MENU = st.builds(lambda buttons: {"button": buttons}, st.lists(_TOP, max_size=3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MENU, _MENU)
+def test_any_two_menus_compare_without_error_and_account_for_every_button(a, b):
+    before, after = parse_menu(a).canonical(), parse_menu(b).canonical()
+    diff = compare_menus(before, after, WECHAT)
+    assert (diff.lines() == []) == same_menu(before, after)
+    old_paths = {(i,) for i in range(len(before.buttons))} | {
+        (i, j) for i, x in enumerate(before.buttons) if x.is_parent for j in range(len(x.children or []))
+    }
+    new_paths = {(i,) for i in range(len(after.buttons))} | {
+        (i, j) for i, x in enumerate(after.buttons) if x.is_parent for j in range(len(x.children or []))
+    }
+    assert set(diff.before_marks) <= old_paths and set(diff.after_marks) <= new_paths
+    # A removed button is marked only on the live phone, an added one only on the draft's.
+    assert "added" not in diff.before_marks.values() and "removed" not in diff.after_marks.values()
+    for line in diff.lines():
+        assert "pic_sysphoto" not in line
+    # Compared with itself, a menu has no changes.
+    assert compare_menus(before, before, WECHAT).lines() == []
