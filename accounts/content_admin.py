@@ -19,6 +19,14 @@ def keeps_mini_programs(platform_code: str | None) -> bool:
 
 
 class MiniProgramFormSet(BaseInlineFormSet):
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        prefix = kwargs.get("prefix") or self.get_default_prefix()
+        if data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            # A post made without the list (a script, a form from before it existed) leaves it as it is.
+            data = data.copy()
+            data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = "0"
+        super().__init__(data, *args, **kwargs)
+
     def clean(self) -> None:
         """Each AppID as the account's platform writes them (its content support says why not)."""
         super().clean()
