@@ -351,3 +351,24 @@ def test_any_two_menus_compare_without_error_and_account_for_every_button(a, b):
         assert "pic_sysphoto" not in line
     # Compared with itself, a menu has no changes.
     assert compare_menus(before, before, WECHAT).lines() == []
+
+
+def test_a_button_moved_from_the_bar_into_a_sub_menu_says_so():
+    def change(data):
+        data["button"][0]["sub_button"].append(data["button"].pop(2))
+
+    diff = _compare(FULL, _edit(change))
+    assert diff.lines() == ["Moved “Help” from menu bar position 3 to “Shop” position 4"]
+
+
+def test_a_button_that_becomes_a_sub_menu_says_so():
+    def change(data):
+        data["button"][2] = {
+            "name": "Help",
+            "sub_button": [{"type": "view", "name": "FAQ", "url": "https://f/"}],
+        }
+
+    assert _compare(FULL, _edit(change)).lines() == [
+        "Changed “Help” (menu bar position 3): now opens a sub-menu",
+        "Added “FAQ” (Open web page) at “Help” position 1",
+    ]
