@@ -28,6 +28,8 @@ logger = logging.getLogger("menueditor.pickers")
 
 # A thumbnail larger than this is neither kept nor served: the picker shows its name only.
 THUMBNAIL_MAX_BYTES = 512 * 1024
+# Pictures kept per account (the newest); older ones are fetched again when next shown.
+THUMBNAILS_PER_ACCOUNT = 400
 # The picture types served, known by their first bytes (never by what the platform claims).
 _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -209,6 +211,10 @@ def thumbnail(account: Account, item: ContentItem) -> tuple[bytes, str] | None:
         ContentThumbnail.objects.update_or_create(
             account=account, key=item.thumb[:200], defaults={"data": data, "content_type": kind}
         )
+        kept_ids = ContentThumbnail.objects.filter(account=account).order_by("-fetched_at", "-pk")
+        old = list(kept_ids.values_list("pk", flat=True)[THUMBNAILS_PER_ACCOUNT:])
+        if old:
+            ContentThumbnail.objects.filter(pk__in=old).delete()
     return data, kind
 
 

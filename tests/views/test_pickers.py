@@ -132,6 +132,17 @@ def test_thumbnails_are_served_by_the_app_for_listed_ids_only(team):
     assert client.get(url, {"source": "image", "id": "http://evil.example/x.png"}).status_code == 404
 
 
+def test_only_the_newest_thumbnails_are_kept(team, monkeypatch):
+    monkeypatch.setattr(pickers, "THUMBNAILS_PER_ACCOUNT", 2)
+    client = client_for(team.editor)
+    refresh(client, team.a, kind="material")
+    url = reverse("picker_thumbnail", args=[team.a.slug])
+    for media_id in ("MEDIA_IMG_BANNER", "MEDIA_IMG_POSTER", "MEDIA_IMG_QR"):
+        assert client.get(url, {"source": "image", "id": media_id}).status_code == 200
+    kept = set(ContentThumbnail.objects.filter(account=team.a).values_list("key", flat=True))
+    assert kept == {"MEDIA_IMG_POSTER", "MEDIA_IMG_QR"}
+
+
 def test_article_thumbnails_come_from_their_thumb_material(team):
     client = client_for(team.editor)
     refresh(client, team.a, kind="article")
