@@ -134,6 +134,7 @@ class Account(models.Model):
         _("time zone"),
         max_length=64,
         default="Asia/Shanghai",
+        blank=True,  # empty: the server's zone (settings.TIME_ZONE)
         validators=[validate_time_zone],
         help_text=_("Scheduled times are entered and shown in this zone (an IANA name, e.g. Asia/Shanghai)."),
     )

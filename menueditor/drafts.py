@@ -37,7 +37,7 @@ from menueditor.publishing import EDIT_PERMISSION, PUBLISH_PERMISSION
 STAND_INS = ((2_000_000_011, 2_000_000_029), (2_000_000_039, 2_000_000_051))
 
 # The account's and the last editor's fields the editor reads; others load when read.
-ACCOUNT_FIELDS = ("name", "slug", "platform")
+ACCOUNT_FIELDS = ("name", "slug", "platform", "needs_approval", "second_approver")
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from django.urls import path
 
 import menueditor.converters  # noqa: F401  (registers <id:...>)
-from menueditor.views import account, auth, history, pages, schedules
+from menueditor.views import account, auth, history, pages, reviews, schedules
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -25,4 +25,10 @@ urlpatterns = [
     path("menus/<id:pk>/schedule/", schedules.menu_schedule, name="menu_schedule"),
     path("schedules/<id:pk>/move/", schedules.schedule_move, name="schedule_move"),
     path("schedules/<id:pk>/cancel/", schedules.schedule_cancel, name="schedule_cancel"),
+    path("menus/<id:pk>/submit/", reviews.menu_submit, name="menu_submit"),
+    path("reviews/<id:pk>/", reviews.review_page, name="review_page"),
+    path("reviews/<id:pk>/approve/", reviews.review_approve, name="review_approve"),
+    path("reviews/<id:pk>/publish/", reviews.review_publish, name="review_publish"),
+    path("reviews/<id:pk>/send-back/", reviews.review_send_back, name="review_send_back"),
+    path("reviews/<id:pk>/withdraw/", reviews.review_withdraw, name="review_withdraw"),
 ]

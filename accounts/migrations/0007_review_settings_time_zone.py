@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
             model_name="account",
             name="time_zone",
             field=models.CharField(
+                blank=True,
                 default="Asia/Shanghai",
                 help_text="Scheduled times are entered and shown in this zone (an IANA name, e.g. Asia/Shanghai).",
                 max_length=64,

@@ -45,8 +45,10 @@ from menueditor.forms import (
 )
 from menueditor.models import Menu
 from menueditor.platforms import PlatformRules, Problem, get_platform
+from menueditor.reviews import may_publish_directly, withdraw_changed
 from menueditor.structure import apply_edit
 from menueditor.tree import MenuParseError, MenuTree, parse_menu
+from menueditor.views.reviews import editor_review_bar
 
 TEMPLATE = "menus/editor.html"
 MAX_IMPORT_BYTES = 256 * 1024  # a full menu is a few kilobytes
@@ -67,6 +69,8 @@ def _draft(request: HtmxHttpRequest, pk: int) -> Draft:
     draft = load_draft(request.user, pk)
     if draft is None:
         raise Http404("No such draft.")
+    # Where another person approves every publish, publishers submit for review too (reviews.py).
+    draft.may_publish = may_publish_directly(draft.menu.account, draft.may_publish)
     return draft
 
 
@@ -302,7 +306,8 @@ def _fragments(request: HtmxHttpRequest, state: EditorState, parts: list[str], *
 
 
 def _page(request: HtmxHttpRequest, state: EditorState, status: int = 200) -> HttpResponse:
-    return render(request, TEMPLATE, state.context(request), status=status)
+    context = state.context(request) | {"review_bar": editor_review_bar(request.user, state.menu)}
+    return render(request, TEMPLATE, context, status=status)
 
 
 LIVE_PARTS = ["preview", "problems", "statuses", "save-status", "publish-start"]
@@ -406,6 +411,8 @@ def menu_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         current.save()
     state.menu, state.revision = current, current.revision
     state.message = _("Saved.")
+    if withdraw_changed([current], request.user):
+        state.message = _("Saved. The draft is out of review now: submit it again when it is ready.")
     if request.htmx:
         response = _fragments(request, state, ["revision", "conflict", "message", *LIVE_PARTS])
         response["HX-Trigger"] = "editor-saved"

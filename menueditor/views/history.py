@@ -59,11 +59,19 @@ def account_history(request: HttpRequest, slug: str) -> HttpResponse:
         "may_edit": request.user.has_perm("menueditor.change_menu"),
         "may_publish": request.user.has_perm("menueditor.publish_menu"),
         "upcoming": upcoming_for(account),
+        # Submitted, approved, sent back, scheduled, cancelled, published, held (menueditor/reviews.py).
+        "review_steps": _review_steps(account) if page.number == 1 else [],
         "unsettled": account.publications.filter(
             outcome__in=[Publication.Outcome.PENDING, Publication.Outcome.UNKNOWN]
         ).exists(),
     }
     return render(request, "menus/history.html", context)
+
+
+def _review_steps(account) -> list:
+    from menueditor.reviews import account_steps
+
+    return account_steps(account)
 
 
 @login_required
@@ -121,7 +129,7 @@ def publication_republish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("account_history", slug=account.slug)
     outcome = publishing.publish_menu(menu, request.user)
-    if not outcome.ok and outcome.code in ("drift", "invalid"):
+    if not outcome.ok and outcome.code in ("drift", "invalid", "review"):
         # Nothing was sent; the restored draft's editor shows the differences or problems and can
         # publish from there once the user has looked.
         report_outcome(request, outcome)

@@ -19,6 +19,7 @@ from accounts.models import Account
 from menueditor import publishing
 from menueditor.models import Menu, Publication
 from menueditor.platforms import get_platform
+from menueditor.reviews import waiting_by_account
 from menueditor.views import schedules
 
 
@@ -77,9 +78,11 @@ def home(request: HttpRequest) -> HttpResponse:
     ids = [a.last_change_id for a in accounts if a.last_change_id]
     changes = Publication.objects.select_related("user").in_bulk(ids) if ids else {}
     upcoming = schedules.upcoming_by_account(accounts)
+    waiting = waiting_by_account(accounts)  # drafts submitted for review (menueditor/reviews.py)
     for account in accounts:
         account.last_change = changes.get(account.last_change_id)
         account.upcoming = upcoming[account.pk]
+        account.waiting = waiting[account.pk]
         for menu in account.drafts:
             menu.edit_url = editor_url(menu)
     # The accounts are already the reachable ones, so the model permissions decide the buttons.

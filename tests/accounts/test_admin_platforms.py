@@ -10,7 +10,7 @@ from accounts.models import Account
 from menueditor.platforms import PLATFORMS, REGISTERED
 
 # Every account has these whatever its platform (the platform itself is shown, not edited).
-COMMON = {"name", "slug", "api_base", "members", "groups"}
+COMMON = {"name", "slug", "api_base", "members", "groups", "needs_approval", "second_approver", "time_zone"}
 ADD = reverse("admin:accounts_account_add")
 
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from menueditor.models import Publication, ScheduledPublish
+from menueditor.models import Publication, Review, ScheduledPublish
 from menueditor.tasks import run_scheduled_publish
 from tests.security.urlmap import World
 
@@ -74,6 +74,13 @@ def world(db, simulator, factories):
             account=account, menu=menu, created_by=who, run_at=timezone.now() + timedelta(days=1)
         )
     run_scheduled_publish.using(run_after=schedule.run_at).enqueue(schedule.pk)  # the queue's admin
+    # A draft waiting for review on each account, for the review pages; A publishes after approval.
+    a.needs_approval = True
+    a.save(update_fields=["needs_approval"])
+    for account, menu, who in ((a, menu_a, editor), (b, menu_b, editor_b)):
+        Review.objects.create(
+            account=account, menu=menu, title=menu.title, revision=menu.revision, submitted_by=who
+        )
     # A failed sign-in, so the admin's pages of failed sign-ins (django-axes) have a record to show.
     Client().post(reverse("login"), {"username": "someone", "password": "wrong"}, REMOTE_ADDR="10.0.0.77")
     return SimpleNamespace(

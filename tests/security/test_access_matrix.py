@@ -45,11 +45,19 @@ APP = {
     "menu_schedule": {"GET": ("publish", {200}), "POST": ("publish", {200})},
     "schedule_move": {"GET": ("publish", {200}), "POST": ("publish", {200})},
     "schedule_cancel": {"POST": ("publish", {302})},
+    # Submitting is for those who publish by review: editors on an account that needs approval.
+    "menu_submit": {"GET": ("submit", {200}), "POST": ("submit", {200})},
+    "review_page": {"GET": ("reach", {200})},
+    # An empty approval publishes now; once decided, another approval is refused (409).
+    "review_approve": {"POST": ("publish", {302, 409})},
+    "review_publish": {"POST": ("publish", {302})},
+    "review_send_back": {"POST": ("publish", {400, 409})},
+    "review_withdraw": {"POST": ("edit", {302})},
 }
 CAN = {
     "anonymous": set(),
     "unassigned": set(),
-    "editor": {"reach", "edit"},
+    "editor": {"reach", "edit", "submit"},
     "publisher": {"reach", "edit", "publish"},
     "superuser": {"reach", "edit", "publish"},
 }

@@ -25,6 +25,7 @@ REFUSED_BY_DESIGN = {
     "admin:menueditor_publication_change",
     "admin:django_tasks_database_dbtaskresult_change",
     "admin:accounts_account_delete",
+    "menu_submit",  # for those who publish by review; superusers publish directly
 }
 
 

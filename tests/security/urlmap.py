@@ -14,7 +14,7 @@ from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from menueditor.models import Menu, Publication, ScheduledPublish
+from menueditor.models import Menu, Publication, Review, ScheduledPublish
 
 
 @dataclass(frozen=True)
@@ -119,9 +119,11 @@ def _object_for(route: Route, world: World, owner: str):
         first = route.route.split("/", 1)[0]
         model = {
             "menus": Menu,
+            "drafts": Menu,
             "history": Publication,
             "publications": Publication,
             "schedules": ScheduledPublish,
+            "reviews": Review,
         }.get(first)
     if model is None:
         raise LookupError(f"no rule for the id parameter of {route}: extend tests/security/urlmap.py")
