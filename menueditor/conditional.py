@@ -278,6 +278,9 @@ def publish_conditional(
     problems += rule_problems(menu)
     if problems:
         return publishing._invalid(problems)
+    refused = publishing._unapproved(menu)  # accounts that publish only approved drafts
+    if refused is not None:
+        return refused
     conditional = support(account)
     rule = rule_of(menu)
     payload = conditional.payload_text(tree, rule)

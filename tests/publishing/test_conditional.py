@@ -230,3 +230,16 @@ def test_an_unanswered_conditional_publish_is_settled_by_the_live_set(
     first, _second = Publication.objects.filter(menu=vip_draft).order_by("pk")
     assert first.outcome == Publication.Outcome.SUCCESS and "Confirmed afterwards" in first.hint
     assert len(tagged.wechat_conditional_menus) == 1
+
+
+def test_an_account_that_publishes_only_approved_drafts_holds_conditional_ones_too(
+    tagged, wechat_menu, vip_draft, wechat_account, publisher
+):
+    assert publish_menu(wechat_menu, publisher).ok
+    wechat_account.needs_approval = True
+    wechat_account.second_approver = True
+    wechat_account.save()
+    vip_draft.refresh_from_db()
+    outcome = publish_menu(vip_draft, publisher)
+    assert not outcome.ok and outcome.code == "review"
+    assert not tagged.requests_to("/cgi-bin/menu/addconditional")

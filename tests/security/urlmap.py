@@ -159,6 +159,8 @@ def _fill(route: Route, params, world: World, owner: str) -> tuple[dict[str, str
                     else None
                 )
             values[param] = str(obj.pk) if obj is not None else "999999"
+        elif param == "menuid":  # a live conditional menu's id on the platform: one no account has
+            values[param] = "999999"
         elif param == "id":  # the admin's password page of a user
             values[param] = str(world.anyone.pk)
         elif param == "content_type_id":
