@@ -9,6 +9,7 @@ from django import template
 
 from menueditor import conditional
 from menueditor.conditional_forms import MatchRuleForm
+from menueditor.platforms.matching import MatchRule
 
 register = template.Library()
 
@@ -40,6 +41,14 @@ def match_rule_panel(context, menu) -> dict[str, Any]:
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),
     }
+
+
+@register.filter
+def publication_audience(publication) -> str:
+    """Who the conditional menu a history entry acted on was for ("" for the default menu's entries)."""
+    if not publication.match_rule or conditional.support(publication.account) is None:
+        return ""
+    return conditional.describe_rule(publication.account, MatchRule.from_key(publication.match_rule))
 
 
 @register.simple_tag

@@ -142,3 +142,8 @@ def test_deleting_the_default_menu_lists_the_conditional_menus_it_takes_along(li
     html = page.content.decode()
     assert "also deletes every conditional menu" in html
     assert "Followers tagged “VIP会员” (1)" in html
+
+
+def test_the_history_says_which_followers_a_conditional_entry_was_for(live_vip):
+    html = client_for(live_vip.editor).get(f"/accounts/{live_vip.a.slug}/history/").content.decode()
+    assert html.count("Conditional menu for: Followers tagged “VIP会员” (1)") == 1
