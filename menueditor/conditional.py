@@ -90,6 +90,12 @@ def account_tags(account: Account, *, refresh: bool = False) -> TagList:
     return TagList(tags, now)
 
 
+def cached_tags(account: Account) -> TagList | None:
+    """The account's tags if they were read lately, else None: for pages that make no platform call."""
+    cached = cache.get(_tags_key(account)) if support(account) is not None else None
+    return TagList(*cached) if cached is not None else None
+
+
 def describe_rule(account: Account, rule: MatchRule, tags: TagList | None = None) -> str:
     """Who sees a menu of this rule, in words (the tag's name and follower count when known)."""
     found = support(account)

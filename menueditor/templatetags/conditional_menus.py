@@ -51,6 +51,16 @@ def publication_audience(publication) -> str:
     return conditional.describe_rule(publication.account, MatchRule.from_key(publication.match_rule))
 
 
+@register.filter
+def draft_audience(menu) -> str:
+    """Who a conditional draft is for, for lists ("" for the default menu); never asks the platform."""
+    if not menu.match_rule or conditional.support(menu.account) is None:
+        return ""
+    support = conditional.support(menu.account)
+    tags = conditional.cached_tags(menu.account)
+    return support.describe(conditional.rule_of(menu), tags.by_id if tags is not None else None)
+
+
 @register.simple_tag
 def menu_audience(menu) -> str:
     """Who sees this draft once published, in words ("" on platforms with the default menu only)."""

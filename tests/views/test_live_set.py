@@ -147,3 +147,16 @@ def test_deleting_the_default_menu_lists_the_conditional_menus_it_takes_along(li
 def test_the_history_says_which_followers_a_conditional_entry_was_for(live_vip):
     html = client_for(live_vip.editor).get(f"/accounts/{live_vip.a.slug}/history/").content.decode()
     assert html.count("Conditional menu for: Followers tagged “VIP会员” (1)") == 1
+
+
+def test_the_account_page_marks_conditional_drafts_without_asking_the_platform(team, factories):
+    menu = factories.menu(team.a, title="VIP draft")
+    menu.match_rule = {"tag_id": "100"}
+    menu.save()
+    html = client_for(team.editor).get(f"/accounts/{team.a.slug}/").content.decode()
+    assert "Followers with tag 100" in html  # the tags were never read: named by id
+    assert not team.sim.requests
+    team.sim.add_wechat_tag("100", "VIP会员")
+    client_for(team.editor).post(f"/accounts/{team.a.slug}/live/tags/refresh/")
+    html = client_for(team.editor).get(f"/accounts/{team.a.slug}/").content.decode()
+    assert "Followers tagged “VIP会员” (0)" in html

@@ -77,8 +77,8 @@ class WeChatConditional:
         refused = {name: _text(data.get(name)) for name in PRIVACY_FIELDS}
         return MatchRule.of({TAG: tag, OS: _text(data.get(OS))}, refused)
 
-    def describe(self, rule: MatchRule, tags: dict[str, Tag]) -> str:
-        """Who sees a menu of this rule, in words."""
+    def describe(self, rule: MatchRule, tags: dict[str, Tag] | None) -> str:
+        """Who sees a menu of this rule, in words (tags None: not read, named by id)."""
         if rule.is_default:
             return gettext("All followers without a conditional menu of their own (the default menu)")
         if not rule.still_matches:
@@ -89,8 +89,10 @@ class WeChatConditional:
         tag_id, os = rule.get(TAG), rule.get(OS)
         systems = dict(OS_CHOICES)
         if tag_id:
-            tag = tags.get(tag_id)
-            if tag is None:
+            tag = tags.get(tag_id) if tags is not None else None
+            if tags is None:  # the tags were not read: the id is all there is
+                who = gettext("Followers with tag %(id)s") % {"id": tag_id}
+            elif tag is None:
                 who = gettext("Followers with tag %(id)s (not among the account's tags now)") % {"id": tag_id}
             else:
                 who = gettext("Followers tagged “%(name)s” (%(count)d)") % {
