@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from menueditor import live_state, publishing
 from menueditor.models import Publication
 from menueditor.platforms import get_platform
+from menueditor.reviews import account_steps
 from menueditor.tree import MenuParseError, MenuTree
 from menueditor.views.compare import mark_history, preview_items
 from menueditor.views.pages import editor_url, reachable_account, report_outcome
@@ -60,18 +61,12 @@ def account_history(request: HttpRequest, slug: str) -> HttpResponse:
         "may_publish": request.user.has_perm("menueditor.publish_menu"),
         "upcoming": upcoming_for(account),
         # Submitted, approved, sent back, scheduled, cancelled, published, held (menueditor/reviews.py).
-        "review_steps": _review_steps(account) if page.number == 1 else [],
+        "review_steps": account_steps(account) if page.number == 1 else [],
         "unsettled": account.publications.filter(
             outcome__in=[Publication.Outcome.PENDING, Publication.Outcome.UNKNOWN]
         ).exists(),
     }
     return render(request, "menus/history.html", context)
-
-
-def _review_steps(account) -> list:
-    from menueditor.reviews import account_steps
-
-    return account_steps(account)
 
 
 @login_required
