@@ -240,6 +240,19 @@ def resolve_interrupted(account: Account, live: LiveSet) -> int:
     return len(stale)
 
 
+def settle_interrupted(account: Account, client) -> int:
+    """publishing.settle_interrupted's part for conditional menus (under its lease): read the live set,
+    settle by it; 0 when none is waiting."""
+    waiting = (
+        Publication.objects.filter(
+            account=account, outcome__in=[Publication.Outcome.PENDING, Publication.Outcome.UNKNOWN]
+        )
+        .exclude(match_rule="")
+        .exists()
+    )
+    return resolve_interrupted(account, _live_set(account, client)) if waiting else 0
+
+
 def _record(
     account, *, action, outcome, user, rule: MatchRule, menu=None, payload="", code="", message="", hint=""
 ):

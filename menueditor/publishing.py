@@ -584,6 +584,10 @@ def settle_interrupted(account: Account, user, *, check_permission: bool = True)
         client = client_for(account)
         try:
             count = resolve_interrupted(account, _read_live(client))
+            if get_platform(account.platform).conditional is not None:  # and the conditional menus'
+                from menueditor import conditional
+
+                count += conditional.settle_interrupted(account, client)
         except PlatformError as error:
             return Outcome(False, error.code, error.message, error.hint)
         finally:

@@ -243,3 +243,31 @@ def test_an_account_that_publishes_only_approved_drafts_holds_conditional_ones_t
     outcome = publish_menu(vip_draft, publisher)
     assert not outcome.ok and outcome.code == "review"
     assert not tagged.requests_to("/cgi-bin/menu/addconditional")
+
+
+def test_check_the_live_menu_now_settles_conditional_entries_too(tagged, wechat_menu, vip_draft, publisher):
+    from menueditor.publishing import settle_interrupted
+
+    assert publish_menu(wechat_menu, publisher).ok
+    assert publish_menu(vip_draft, publisher).ok
+    # Two publishes a crash left pending: the first shows live now, the second never went out.
+    payload = Publication.objects.get(menu=vip_draft).payload
+    rule = '{"tag_id":"100"}'
+    went = Publication.objects.create(
+        account=vip_draft.account, menu=vip_draft, payload=payload, outcome="pending", match_rule=rule
+    )
+    lost = Publication.objects.create(
+        account=vip_draft.account,
+        menu=vip_draft,
+        payload=json.dumps(
+            {"button": [{"type": "click", "name": "没发出", "key": "X"}], "matchrule": {"tag_id": "100"}},
+            ensure_ascii=False,
+        ),
+        outcome="pending",
+        match_rule=rule,
+    )
+    outcome = settle_interrupted(vip_draft.account, publisher)
+    assert outcome.ok and "2 entries" in outcome.hint
+    went.refresh_from_db()
+    lost.refresh_from_db()
+    assert (went.outcome, lost.outcome) == ("success", "failure")
