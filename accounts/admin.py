@@ -172,13 +172,13 @@ class AccountAdmin(admin.ModelAdmin):
 
     def test_connection_view(self, request, object_id: str) -> HttpResponse:
         """The change page's "Test connection" button: the list action's check on this one account."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         account = self.get_object(request, unquote(object_id))
         if account is None:  # not there, or not one this user is assigned to
             raise Http404
         if not self.has_change_permission(request, account):
             raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         self._report_check(request, account)
         return redirect("admin:accounts_account_change", account.pk)
 

@@ -180,7 +180,10 @@ URL_NO_SCHEME = _("%(field)s needs http:// or https:// in front, e.g. “%(sugge
 URL_SCHEME = _(
     "%(field)s must be a web address starting with http:// or https://, not “%(scheme)s:”; found “%(shown)s”"
 )
-URL_NO_HOST = _("%(field)s has no site name after “%(scheme)s://”: “%(shown)s”")
+URL_NO_HOST = _(
+    "%(field)s has no site name after “%(scheme)s://”; a web address is http:// or https:// followed by a "
+    "site name: “%(shown)s”"
+)
 URL_BAD_HOST = _("%(field)s has a site name or port that cannot be read: “%(shown)s”")
 URL_SLASHES = _("%(field)s needs two slashes after “%(scheme)s:”, e.g. “%(suggestion)s”")
 

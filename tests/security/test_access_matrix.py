@@ -31,6 +31,14 @@ APP = {
     "menu_pull": {"POST": ("edit", {302})},
     "live_delete": {"GET": ("publish", {200}), "POST": ("publish", {302})},
     "account_history": {"GET": ("reach", {200})},
+    "account_page": {"GET": ("reach", {200})},
+    # An empty title is refused beside the field (400); a draft the history points at is archived.
+    "draft_rename": {"POST": ("edit", {400})},
+    "draft_duplicate": {"POST": ("edit", {302})},
+    "draft_archive": {"POST": ("edit", {302})},
+    "draft_unarchive": {"POST": ("edit", {302})},
+    # A draft a scheduled publish will send is refused with a message (302 back to the account).
+    "draft_delete": {"GET": ("edit", {200, 302}), "POST": ("edit", {302})},
     "account_settle": {"POST": ("publish", {302})},
     "publication_restore": {"POST": ("edit", {302})},
     "publication_republish": {"GET": ("publish", {200}), "POST": ("publish", {302})},
