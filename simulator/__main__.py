@@ -29,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
         f"secret {DEFAULT_CORPSECRET}",
         flush=True,
     )
+    # Followers to ask "what does this follower see?" about (conditional menus); /_sim/reset forgets them.
+    sim.add_wechat_tag("100", "VIP会员")
+    sim.tag_follower("o-demo-vip", "100", client_platform_type="1")
+    sim.tag_follower("o-demo-fan")
+    print("  WeChat tag 100 VIP会员; followers o-demo-vip (tagged, iOS) and o-demo-fan", flush=True)
     print(f"  state: {sim.url}/_sim/state   (Ctrl+C to stop)", flush=True)
     try:
         threading.Event().wait()

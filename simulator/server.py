@@ -372,6 +372,16 @@ class Simulator(SharedState):
                 self.set_console_menu(data)
             elif path == "/_sim/ip_whitelist":
                 self.set_ip_whitelist(data)
+            elif path == "/_sim/wechat_tag":  # {"id": "100", "name": "VIP会员"}
+                self.add_wechat_tag(str(data["id"]), str(data["name"]))
+            elif (
+                path == "/_sim/wechat_follower"
+            ):  # {"user_id": "o-1", "tags": ["100"], "client_platform_type": "1"}
+                self.tag_follower(
+                    str(data["user_id"]),
+                    *data.get("tags", []),
+                    client_platform_type=data.get("client_platform_type"),
+                )
             else:
                 return Reply.json({"error": "unknown control"}, status=404, content_type="application/json")
         except (TypeError, ValueError, KeyError) as exc:

@@ -115,3 +115,20 @@ def test_each_call_fails_on_request(simulator, path, method, body):
         get(simulator, path, access_token) if method == "GET" else post(simulator, path, body, access_token)
     )
     assert_error(reply, 45009)
+
+
+def test_the_demo_control_api_adds_tags_and_followers(simulator):
+    import requests
+
+    def control(path: str, body: dict) -> None:
+        assert requests.post(f"{simulator.url}/_sim/{path}", json=body, timeout=5).json() == {"ok": True}
+
+    control("wechat_tag", {"id": "100", "name": "VIP会员"})
+    control("wechat_follower", {"user_id": "o-1", "tags": ["100"], "client_platform_type": "1"})
+    assert get(simulator, "/cgi-bin/tags/get", token(simulator))["tags"][1] == {
+        "id": 100,
+        "name": "VIP会员",
+        "count": 1,
+    }
+    bad = requests.post(f"{simulator.url}/_sim/wechat_follower", json={"tags": []}, timeout=5)
+    assert bad.status_code == 400
