@@ -210,28 +210,28 @@ def mark_history(account: Any, platform: PlatformRules, entries: list[Any]) -> N
     if not wanted:
         return
     newest = max(wanted, key=lambda e: (e.created_at, e.pk))
-    earlier = (
+    # Who came before whom is read without the payloads; only the previous entries' are loaded.
+    earlier = list(
         Publication.objects.filter(
             account=account,
             outcome=success,
             action__in=live_state.LIVE_ACTIONS,
             created_at__lte=newest.created_at,
         )
-        .only("pk", "created_at", "action", "payload", "match_rule", "account_id")
+        .values("pk", "created_at", "match_rule")
         .order_by("-created_at", "-pk")[:HISTORY_SCAN]
     )
-    earlier = list(earlier)
+    previous_of: dict[int, int] = {}
     for entry in wanted:
-        key = (entry.created_at, entry.pk)
-        previous = next(
-            (
-                e
-                for e in earlier
-                if (e.created_at, e.pk) < key
-                and getattr(e, "match_rule", "") == getattr(entry, "match_rule", "")
-            ),
-            None,
+        key, rule = (entry.created_at, entry.pk), getattr(entry, "match_rule", "")
+        found = next(
+            (e["pk"] for e in earlier if (e["created_at"], e["pk"]) < key and e["match_rule"] == rule), None
         )
+        if found is not None:
+            previous_of[entry.pk] = found
+    loaded = Publication.objects.in_bulk(set(previous_of.values()))
+    for entry in wanted:
+        previous = loaded.get(previous_of.get(entry.pk, -1))
         if previous is None:
             continue
         previous.account = account
