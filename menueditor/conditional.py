@@ -18,11 +18,10 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
-from menueditor import publishing
+from menueditor import draft_titles, publishing
 from menueditor.diff import describe_changes, live_fingerprint, same_menu
 from menueditor.models import Menu, Publication
 from menueditor.platforms import get_platform
@@ -108,6 +107,8 @@ def rule_problems(menu: Menu) -> list[str]:
     """What is wrong with a conditional draft's rule (nothing for the default menu)."""
     rule = rule_of(menu)
     if rule.is_default:
+        if menu.match_rule and support(menu.account) is not None:  # stored, but names no follower
+            return [_("This draft's rule names no followers: choose a tag, a phone system or both.")]
         return []
     if not rule.still_matches:
         return [
@@ -513,11 +514,9 @@ def pull_conditional(account: Account, user, menuid: str) -> publishing.PullResu
         return publishing.PullResult(
             None, publishing.Outcome(False, "gone", "", _("That conditional menu is no longer live."))
         )
-    stamp = date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")
-    who = describe_rule(account, item.rule)
     menu = Menu.objects.create(
         account=account,
-        title=(_("Pulled for %(who)s, %(when)s") % {"who": who, "when": stamp})[:100],
+        title=draft_titles.pulled_for(account, describe_rule(account, item.rule)),
         tree=item.tree.canonical().to_json(),
         match_rule=item.rule.to_json(),
         updated_by=user if user is not None and user.is_authenticated else None,

@@ -160,3 +160,33 @@ def test_the_account_page_marks_conditional_drafts_without_asking_the_platform(t
     client_for(team.editor).post(f"/accounts/{team.a.slug}/live/tags/refresh/")
     html = client_for(team.editor).get(f"/accounts/{team.a.slug}/").content.decode()
     assert "Followers tagged “VIP会员” (0)" in html
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"menu": {"button": []}, "conditionalmenu": [{"button": "x", "matchrule": {}, "menuid": 1}]}',
+        '{"menu": {"button": [{"type": "click", "name": "a", "key": "k"}]},'
+        ' "conditionalmenu": [{"matchrule": 5}]}',
+        '{"menu": 7, "conditionalmenu": "x"}',
+        '{"menu": {"button": [{"type": "click", "name": "a", "key": "k"}]},'
+        ' "conditionalmenu": [3, {"button": [], "matchrule": []}]}',
+    ],
+)
+def test_strange_live_sets_never_answer_500(team, body):
+    team.sim.add_fault("/cgi-bin/menu/get", body=body, times=None)
+    client = client_for(team.publisher)
+    assert client.get(f"/accounts/{team.a.slug}/live/").status_code == 200
+    assert client.get(f"/accounts/{team.a.slug}/live/", {"user_id": "o-1"}).status_code == 200
+    assert client.get(f"/accounts/{team.a.slug}/live/1/delete-conditional/").status_code in (200, 302)
+    assert client.post(f"/accounts/{team.a.slug}/live/1/pull/").status_code == 302
+    assert client.get(f"/accounts/{team.a.slug}/live/delete/").status_code == 200
+
+
+def test_a_stored_rule_that_names_nobody_is_refused_before_sending(team, factories):
+    menu = factories.menu(team.a, title="Odd")
+    menu.match_rule = ["not", "a", "rule"]
+    menu.save()
+    outcome = publish_menu(menu, team.publisher)
+    assert outcome.code == "invalid" and "names no followers" in outcome.hint + " ".join(outcome.problems)
+    assert not team.sim.requests_to("/cgi-bin/menu/addconditional")

@@ -162,10 +162,13 @@ class WeChatConditional:
         for item in items if isinstance(items, list) else []:
             if not isinstance(item, dict):
                 continue
+            rule = self.read_rule(item.get("matchrule"))
+            if rule.is_default:  # a rule WeChat reports without fields matches nobody we can name
+                rule = MatchRule.of({}, {"matchrule": json.dumps(item.get("matchrule"), ensure_ascii=False)})
             conditional.append(
                 LiveConditionalMenu(
                     menuid=_text(item.get("menuid")),
-                    rule=self.read_rule(item.get("matchrule")),
+                    rule=rule,
                     tree=parse_menu({"button": item.get("button") or []}),
                 )
             )
