@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from menueditor.naming import Path, parse_dotted
 from menueditor.platforms import PlatformRules
@@ -35,6 +36,8 @@ class EditResult:
     # 'add-sub' of the selected button, 'add' (the add-a-button button), '' (none).
     focus: str = ""
     message: str = ""  # why an edit was refused, in the user's words
+    # What an edit that took much away did, said with an "Undo" (instead of asking first).
+    done: str = ""
     open: int | None = None  # a top-level button whose sub-menu the preview should show
 
 
@@ -111,12 +114,19 @@ def _remove(tree, platform, src, dest) -> EditResult:
         if not left:  # the sub-menu is empty now: its add button is next
             return EditResult(tree, selected=src[:1], focus="add-sub", open=src[0])
         return EditResult(tree, selected=(src[0], min(src[1], left - 1)), focus="name", open=src[0])
-    _top(tree, src)
+    removed = _top(tree, src)
     del tree.buttons[src[0]]
+    done = ""
+    if removed.is_parent and removed.children:
+        done = ngettext(
+            "Removed button %(number)d (%(name)s) and its sub-button.",
+            "Removed button %(number)d (%(name)s) and its %(count)d sub-buttons.",
+            len(removed.children),
+        ) % {"number": src[0] + 1, "name": removed.name, "count": len(removed.children)}
     left = len(tree.buttons)
     if not left:
-        return EditResult(tree, focus="add")
-    return EditResult(tree, selected=(min(src[0], left - 1),), focus="name")
+        return EditResult(tree, focus="add", done=done)
+    return EditResult(tree, selected=(min(src[0], left - 1),), focus="name", done=done)
 
 
 def _step(direction: int):

@@ -151,6 +151,8 @@ class EditorState:
     focus: str = ""
     message: str = ""
     message_level: str = "info"
+    # The message says what an edit took away, with an "Undo" button (editor.js keeps the history).
+    message_undo: bool = False
     conflict: Menu | None = None
     conflict_changes: Any = None  # views.compare.Comparison: the draft as opened -> as saved since
     publish: dict[str, Any] | None = None
@@ -212,6 +214,7 @@ class EditorState:
             "focus": self.focus,
             "message": self.message,
             "message_level": self.message_level,
+            "message_undo": self.message_undo,
             "dirty": dirty,
             "may_edit": self.may_edit,
             "may_publish": self.may_publish,
@@ -346,17 +349,36 @@ def menu_structure(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Add, remove, move or retype a button: the form is drawn again from the edited tree."""
     draft = _draft(request, pk)
     state = _state_from_form(request, draft, _form(request, draft.menu))
-    result = apply_edit(state.tree, request.POST.get("op", ""), state.platform)
+    op = request.POST.get("op", "")
+    if op in ("redraw", "discard"):
+        return _redraw(request, draft, state, discard=op == "discard")
+    result = apply_edit(state.tree, op, state.platform)
     state.tree, state.message = result.tree, result.message
     state.focus = naming.control_id(result.focus, result.selected)
     if result.selected is not None:
         state.selected = naming.dotted(result.selected)
     if result.message:
         state.message_level = "warning"
+    elif result.done:
+        state.message, state.message_undo = result.done, True
     # The preview shows the sub-menu the edit was about, or none (positions may have changed).
     state.open = result.open
     if request.htmx:
         return _fragments(request, state, TREE_PARTS)
+    return _page(request, state)
+
+
+def _redraw(request: HtmxHttpRequest, draft: Draft, state: EditorState, discard: bool) -> HttpResponse:
+    """The posted form drawn again (undo and redo post a state of the form editor.js kept), or,
+    to discard the unsaved edits, the saved draft drawn in its place (said with an "Undo")."""
+    parts = TREE_PARTS
+    if discard:
+        state.tree = copy.deepcopy(_saved_tree(draft.menu, state.platform))  # the cached value is shared
+        state.title = draft.menu.title
+        state.message, state.message_undo = _("Your unsaved edits were discarded."), True
+        parts = [*TREE_PARTS, "title-field"]
+    if request.htmx:
+        return _fragments(request, state, parts)
     return _page(request, state)
 
 
@@ -487,6 +509,7 @@ def menu_import(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     state.message = _("Imported %(count)d top-level buttons. Check the preview, then save.") % {
         "count": count
     }
+    state.message_undo = True  # the menu on screen before the import is one Undo away
     if deep:
         state.message += " " + _(
             "%(count)d sub-buttons had sub-buttons of their own, which menus cannot have; "

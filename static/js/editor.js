@@ -188,9 +188,6 @@
     if (path) select(path, how);
   }
   syncSelection(true);
-  document.body.addEventListener("htmx:afterSettle", function (event) {
-    if (event.detail.elt && event.detail.elt.id === "tree") syncSelection(false);
-  });
 
   // The name field of a button, shown and focused (its card opened first).
   function editButton(path) {
@@ -298,11 +295,232 @@
     const box = document.getElementById("editor-message");
     if (!box || !box.textContent.trim()) return;
     clearTimeout(messageTimer);
+    // A message with an Undo in it stays long enough to be read and pressed.
+    const wait = box.querySelector("[data-action=undo]") ? 15000 : 6000;
     messageTimer = setTimeout(function () {
-      const current = document.getElementById("editor-message");
-      if (current) current.innerHTML = "";
-    }, 6000);
+      const shown = document.getElementById("editor-message");
+      if (shown) shown.innerHTML = "";
+    }, wait);
   }).observe(form, { childList: true });
+
+  // -- the focus stays where the person was ----------------------------------------------------------
+  // A button htmx disables during its request (Save) loses the keyboard focus to the page; once the
+  // answer is in and the button enabled again, it gets it back (redrawn parts take their autofocus).
+  const focusBefore = new WeakMap();
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.xhr && document.activeElement) focusBefore.set(event.detail.xhr, document.activeElement);
+  });
+  document.body.addEventListener("htmx:afterOnLoad", function (event) {
+    const was = event.detail.xhr && focusBefore.get(event.detail.xhr);
+    const active = document.activeElement;
+    if (was && was !== document.body && document.body.contains(was) && (!active || active === document.body)) {
+      was.focus();
+    }
+  });
+
+  // -- undo and redo -------------------------------------------------------------------------------------
+  // The history is the posted form's own states (its menu fields, title and selection), never a model
+  // of the menu: an undo puts a state back in the fields when it has the same fields, and otherwise
+  // posts it to be drawn again by the server (the undo form), as a structural edit is.
+  const undoForm = document.getElementById("undo-form");
+  const undoButton = document.getElementById("undo-button");
+  const redoButton = document.getElementById("redo-button");
+  const MAX_STATES = 200;
+  const TYPING_PAUSE = 600; // ms: typing in one field until it pauses is one step
+  const states = [];
+  let current = -1;
+  let typingTimer = null;
+  let restoring = false; // putting a state back: its own inputs and answer are not new steps
+  let knownTree = document.getElementById("tree");
+
+  function kept(name) {
+    return name === "title" || name === "selected" || name === "open" || /^b-/.test(name);
+  }
+  function capture() {
+    const pairs = [];
+    new FormData(form).forEach(function (value, name) {
+      if (kept(name) && typeof value === "string") pairs.push([name, value]);
+    });
+    return pairs;
+  }
+  // What a state holds apart from the selection: moving around is not a step.
+  function contentOf(pairs) {
+    return JSON.stringify(
+      pairs.filter(function (p) {
+        return p[0] !== "selected" && p[0] !== "open";
+      })
+    );
+  }
+  function fieldsOf(pairs) {
+    return pairs
+      .map(function (p) {
+        return p[0];
+      })
+      .filter(function (n) {
+        return n !== "selected" && n !== "open";
+      })
+      .join(",");
+  }
+
+  function updateUndoButtons() {
+    if (undoButton) undoButton.disabled = current <= 0;
+    if (redoButton) redoButton.disabled = current >= states.length - 1;
+  }
+
+  function record() {
+    clearTimeout(typingTimer);
+    typingTimer = null;
+    const pairs = capture();
+    const last = states[current];
+    if (last && contentOf(last) === contentOf(pairs)) {
+      states[current] = pairs; // the same menu: only where one was in it changed
+      return;
+    }
+    states.splice(current + 1);
+    states.push(pairs);
+    if (states.length > MAX_STATES) states.shift();
+    current = states.length - 1;
+    updateUndoButtons();
+  }
+  function flushTyping() {
+    if (typingTimer) record();
+  }
+
+  form.addEventListener("input", function (event) {
+    if (restoring || event.target.closest("#import-panel")) return;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(record, TYPING_PAUSE);
+  });
+  form.addEventListener("focusout", flushTyping);
+
+  // A structural edit, an import or a discard: the state before it is kept, and the answer is a step.
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    if (!event.defaultPrevented && redrawsTree(event.detail) && event.detail.elt !== undoForm) flushTyping();
+  });
+  // After the settle: until then htmx keeps the old attributes (the old selection) on the new outline.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    const tree = document.getElementById("tree");
+    if (tree === knownTree) return;
+    knownTree = tree;
+    syncSelection(false);
+    const config = event.detail.requestConfig;
+    if (config && config.elt === undoForm) {
+      restoring = false;
+      // The focus goes back where it was (the same field, or the undo button pressed).
+      let again = document.getElementById(undoForm.dataset.focus || "");
+      if (again && again.disabled) again = undoButton && !undoButton.disabled ? undoButton : redoButton;
+      if (again) again.focus();
+      return;
+    }
+    record();
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.elt === undoForm && !event.detail.successful) restoring = false;
+  });
+
+  function putBack(pairs) {
+    const active = document.activeElement;
+    const selected = (pairs.find(function (p) {
+      return p[0] === "selected";
+    }) || [])[1];
+    const sameFields = fieldsOf(pairs) === fieldsOf(capture());
+    if (sameFields) {
+      // Only values changed (typing): put them in the fields and let the preview follow.
+      restoring = true;
+      const changed = [];
+      pairs.forEach(function (p) {
+        const input = form.elements.namedItem(p[0]);
+        if (input && input.value !== p[1] && p[0] !== "selected" && p[0] !== "open") {
+          input.value = p[1];
+          changed.push(input);
+        }
+      });
+      changed.forEach(function (input) {
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+      restoring = false;
+      const first = changed[0];
+      const card = first && first.closest("#tree .btn-card");
+      if (card) select(card.dataset.path);
+      else if (selected && cardAt(selected)) select(selected, "sync");
+      if (first && first.type !== "hidden" && (!active || active === document.body || form.contains(active))) {
+        first.focus();
+      }
+      return;
+    }
+    if (!undoForm || !window.htmx) return;
+    // Other fields: the server draws the kept state, with this page's revision and other hidden inputs.
+    restoring = true;
+    const title = pairs.find(function (p) {
+      return p[0] === "title";
+    });
+    const titleInput = document.getElementById("f-title");
+    if (title && titleInput) titleInput.value = title[1];
+    undoForm.replaceChildren();
+    const add = function (name, value) {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      undoForm.append(input);
+    };
+    new FormData(form).forEach(function (value, name) {
+      if (!kept(name) && name !== "op" && typeof value === "string") add(name, value);
+    });
+    pairs.forEach(function (p) {
+      add(p[0], p[1]);
+    });
+    add("op", "redraw");
+    undoForm.dataset.focus = active && active.id && form.contains(active) ? active.id : "";
+    window.htmx.trigger(undoForm, "restore");
+  }
+
+  function step(by) {
+    flushTyping();
+    const to = current + by;
+    if (to < 0 || to >= states.length) {
+      tell(by < 0 ? words.nothingToUndo : words.nothingToRedo);
+      return;
+    }
+    current = to;
+    updateUndoButtons();
+    putBack(states[current]);
+    tell(by < 0 ? words.undone : words.redone);
+  }
+
+  // A short note in the message box at the bottom (replaced whole, as an answer replaces it).
+  function tell(text) {
+    const box = document.getElementById("editor-message");
+    if (!box || !text) return;
+    const fresh = box.cloneNode(false);
+    const p = document.createElement("p");
+    p.className = "message info";
+    p.textContent = text;
+    fresh.append(p);
+    box.replaceWith(fresh);
+  }
+
+  document.addEventListener("click", function (event) {
+    const action = event.target.closest("[data-action=undo], [data-action=redo]");
+    if (!action) return;
+    event.preventDefault();
+    step(action.dataset.action === "undo" ? -1 : 1);
+  });
+  // Ctrl/⌘+Z undoes, Ctrl/⌘+Shift+Z and Ctrl+Y redo, in any field of the editor too (our history
+  // covers typing), except the import box, whose text is not part of the menu.
+  document.addEventListener("keydown", function (event) {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.isComposing) return;
+    const key = event.key.toLowerCase();
+    if (key !== "z" && key !== "y") return;
+    const target = event.target;
+    if (target.closest && (target.closest("#import-panel") || target.closest("dialog"))) return;
+    if (target !== document.body && target.closest && !target.closest("#editor-form")) return;
+    event.preventDefault();
+    step(key === "y" || event.shiftKey ? 1 : -1);
+  });
+
+  record();
+  updateUndoButtons();
 
   // -- a request that fails is said, never silent ----------------------------------------------------
   // htmx swaps nothing when the answer is an error or never comes, so the form keeps what was typed

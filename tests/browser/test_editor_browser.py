@@ -40,7 +40,9 @@ def open_button(page: Page, path: str) -> None:
 
 
 def type_into(page: Page, locator, text: str) -> None:
-    """Type into a field as a person does: a collapsed button is opened from its summary first."""
+    """Type into a field as a person does: a collapsed button is opened from its summary first
+    (once the last answer has settled: until then the redrawn outline still shows the old selection)."""
+    expect(page.locator(".htmx-settling")).to_have_count(0)
     if not locator.is_visible():
         open_button(page, locator.evaluate("e => e.closest('.btn-card').dataset.path"))
     locator.click()
