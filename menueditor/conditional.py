@@ -52,6 +52,15 @@ def is_conditional(menu: Menu) -> bool:
     return not rule_of(menu).is_default
 
 
+def payload_text_of(menu: Menu, tree: MenuTree) -> str:
+    """What publishing the draft sends: the create call's menu, or for a conditional draft the add
+    call's whole body with its match rule (what menu_export prints and the editor's export saves)."""
+    platform = get_platform(menu.account.platform)
+    if menu.match_rule and platform.conditional is not None:
+        return platform.conditional.payload_text(tree, rule_of(menu))
+    return platform.payload_text(tree)
+
+
 # -- tags, cached per account ---------------------------------------------------------------------------
 
 

@@ -39,6 +39,15 @@ def pulled(account: Account, moment: datetime | None = None) -> str:
     return _fit(_("Pulled from %(platform)s, %(when)s") % {"platform": platform, "when": _when(moment)})
 
 
+def pulled_for(account: Account, who: str, moment: datetime | None = None) -> str:
+    """A conditional menu's pull: "Pulled from WeChat for VIP members, December 2 10:31"."""
+    platform = get_platform(account.platform).label
+    return _fit(
+        _("Pulled from %(platform)s for %(who)s, %(when)s")
+        % {"platform": platform, "who": who, "when": _when(moment)}
+    )
+
+
 def restored(action: str, moment: datetime) -> str:
     """ "Restored from the publication of 28 Nov" (or from the pull of ...)."""
     if action == "pull":

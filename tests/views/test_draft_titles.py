@@ -52,3 +52,8 @@ def test_a_copy_and_a_conflict_copy_say_so_and_fit_the_title_field():
     long = draft_titles.conflict_copy("x" * 200)
     assert long.startswith("Your edits kept after a conflict, ")
     assert len(long) == 100
+
+
+def test_a_conditional_pull_names_the_platform_and_who_sees_it(team):
+    title = draft_titles.pulled_for(team.a, "VIP", timezone.make_aware(dt.datetime(2026, 12, 2, 10, 31)))
+    assert title == "Pulled from WeChat for VIP, December 2 10:31"
