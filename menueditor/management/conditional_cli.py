@@ -47,8 +47,7 @@ def read_menu_and_rule(path: str, platform: PlatformRules) -> tuple[MenuTree, Ma
 
 
 def export_text(menu: Menu, platform: PlatformRules, tree: MenuTree) -> str:
-    """What publishing the draft sends: the create call's menu, or for a conditional draft the add call's
-    whole body with its matchrule."""
-    if menu.match_rule and platform.conditional is not None:
-        return platform.conditional.payload_text(tree, platform.conditional.read_rule(menu.match_rule))
-    return platform.payload_text(tree)
+    """What publishing the draft sends (conditional.payload_text_of: with its matchrule when it has one)."""
+    from menueditor.conditional import payload_text_of
+
+    return payload_text_of(menu, tree)

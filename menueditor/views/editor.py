@@ -525,12 +525,13 @@ def menu_import(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def menu_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The saved draft as the platform's JSON, to keep or to paste into another tool."""
     menu = _draft(request, pk).menu
-    platform = get_platform(menu.account.platform)
     try:
         tree = parse_menu(menu.tree)
     except MenuParseError:
         tree = MenuTree()
-    response = HttpResponse(platform.payload_text(tree), content_type="application/json; charset=utf-8")
+    from menueditor.conditional import payload_text_of  # a conditional draft: with its matchrule
+
+    response = HttpResponse(payload_text_of(menu, tree), content_type="application/json; charset=utf-8")
     name = slugify(menu.account.slug) or "menu"
     response["Content-Disposition"] = f'attachment; filename="{name}-menu-{menu.pk}-r{menu.revision}.json"'
     return response

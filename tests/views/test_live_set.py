@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.cache import cache
 
@@ -190,3 +192,11 @@ def test_a_stored_rule_that_names_nobody_is_refused_before_sending(team, factori
     outcome = publish_menu(menu, team.publisher)
     assert outcome.code == "invalid" and "names no followers" in outcome.hint + " ".join(outcome.problems)
     assert not team.sim.requests_to("/cgi-bin/menu/addconditional")
+
+
+def test_the_editors_export_of_a_conditional_draft_is_the_addconditional_body(team, factories):
+    menu = factories.menu(team.a, title="VIP", tree=VIP_TREE)
+    menu.match_rule = {"tag_id": "100"}
+    menu.save()
+    response = client_for(team.editor).get(f"/menus/{menu.pk}/export/")
+    assert json.loads(response.content) == {**VIP_TREE, "matchrule": {"tag_id": "100"}}
