@@ -3,7 +3,8 @@ publisher sends it back with a comment, the editor sees the comment, fixes and r
 publisher approves it for a few seconds ahead, `manage.py db_worker` publishes it to the simulator,
 and the history shows each step.
 
-Set SCREENSHOTS=1 to write docs/screenshots/home-review-queue-zh.png and approval-review-zh.png.
+Set SCREENSHOTS=1 to write docs/screenshots/home-review-queue-zh.png, approval-review-zh.png
+and editor-sent-back-zh.png.
 """
 
 from __future__ import annotations
@@ -32,7 +33,12 @@ def signed_in(browser, live_server, user):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Content" in m.text else None)
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(page.url + " " + m.text) if m.type == "error" and "Content" in m.text else None
+        ),
+    )
     page.goto(live_server.url + reverse("login"))
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", BROWSER_PASSWORD)
@@ -70,7 +76,9 @@ def test_submit_send_back_resubmit_approve_for_a_time_and_the_worker_publishes(
         expect(queue).to_contain_text("双十一活动")
         expect(queue).to_contain_text("双十一零点上线，请审核")
         expect(publisher_page.locator(".review-count")).to_be_visible()
-        publisher_page.screenshot(path=str(shots / "home-review-queue-zh.png"), full_page=True)
+        publisher_page.screenshot(
+            path=str(shots / "home-review-queue-zh.png"), full_page=True, caret="initial"
+        )
         queue.locator("a.button").click()
         publisher_page.wait_for_url("**/reviews/*/")
         expect(publisher_page.locator(".review-changes .changes")).to_contain_text("双十一")
@@ -84,6 +92,7 @@ def test_submit_send_back_resubmit_approve_for_a_time_and_the_worker_publishes(
         # The editor sees the comment in the editor, fixes the draft, saves and submits again.
         editor_page.reload()
         expect(editor_page.locator("#review-comment")).to_contain_text("“领券”请改成“领优惠券”")
+        editor_page.screenshot(path=str(shots / "editor-sent-back-zh.png"), caret="initial")
         editor_page.locator("#f-title").press_sequentially("（改）", delay=10)
         editor_page.locator("#save-button").click()
         wait_for(lambda: Menu.objects.get(pk=draft.pk).revision == 2, seconds=15)
