@@ -13,34 +13,23 @@ from menueditor.tree import MenuParseError, MenuTree, decode_json
 
 
 def read_menu_and_rule(path: str, platform: PlatformRules) -> tuple[MenuTree, MatchRule]:
-    """FILE as a menu and, for an addconditional body ({"button": [...], "matchrule": {...}}), its rule
-    (the default rule otherwise). CommandError (one line) when it is not a menu, or has a rule the
-    account's platform cannot take."""
+    """FILE as a menu and, on a platform with conditional menus, the rule its add call's body carries
+    (the default rule when it carries none). CommandError (one line) when it is not a menu or its rule
+    is one the platform refuses."""
     data = read_source(path)
     try:
         decoded = decode_json(data)
-        tree = platform.parse(decoded)
+        if platform.conditional is None:
+            return platform.parse(decoded), DEFAULT_RULE
+        tree, rule = platform.conditional.read_payload(decoded)
     except MenuParseError as exc:
         message = " ".join(str(exc).split())
         raise CommandError(
             _("%(file)s is not a menu: %(reason)s") % {"file": source_name(path), "reason": message}
         ) from exc
-    if not isinstance(decoded, dict) or "matchrule" not in decoded:
-        return tree, DEFAULT_RULE
-    if platform.conditional is None:
-        raise CommandError(
-            _("%(platform)s accounts have no conditional menus: remove “matchrule”.")
-            % {"platform": platform.label}
-        )
-    try:
-        tree, rule = platform.conditional.read_payload(decoded)
-    except MenuParseError as exc:
-        raise CommandError(_("%(file)s: %(reason)s") % {"file": source_name(path), "reason": exc}) from exc
-    if rule.is_default:
-        raise CommandError(_("“matchrule” is empty: give a tag, a phone system or both."))
     if not rule.still_matches:
         raise CommandError(
-            _("“matchrule” uses %(fields)s, which the platform no longer matches on: use a follower tag.")
+            _("the rule uses %(fields)s, which the platform no longer matches on: use a follower tag.")
             % {"fields": ", ".join(k for k, _v in rule.refused)}
         )
     return tree, rule

@@ -59,11 +59,11 @@ def test_a_rule_the_platform_refuses_imports_nothing(account, tmp_path, matchrul
     assert not Menu.objects.exists()
 
 
-def test_weibo_accounts_take_no_matchrule(factories, simulator, tmp_path):
+def test_a_platform_without_conditional_menus_imports_the_menu_alone(factories, simulator, tmp_path):
     factories.account(platform="weibo", slug="wb", api_base=simulator.url)
     body = {"button": [{"type": "click", "name": "优惠", "key": "k"}], "matchrule": {"tag_id": "1"}}
-    with pytest.raises(CommandError, match="no conditional menus"):
-        run("menu_import", "--account", "wb", write(tmp_path, body))
+    out, _err = run("menu_import", "--account", "wb", write(tmp_path, body))
+    assert Menu.objects.get(pk=int(out)).match_rule == {}
 
 
 def test_publish_a_conditional_draft_from_the_command_line_and_trymatch(

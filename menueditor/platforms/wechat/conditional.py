@@ -114,17 +114,23 @@ class WeChatConditional:
         return json.dumps(self.payload(tree, rule), ensure_ascii=False)
 
     def read_payload(self, data: Any) -> tuple[MenuTree, MatchRule]:
-        """An addconditional body (or a plain menu, whose rule is the default's). MenuParseError."""
+        """An addconditional body (or a plain menu, whose rule is the default's). MenuParseError, also
+        for a matchrule that is not an object or names nothing."""
         tree = WECHAT.parse(data)
         if isinstance(data, str | bytes):
             try:
                 data = json.loads(data)
             except ValueError as exc:  # parse() read it, so this does not happen
                 raise MenuParseError(str(exc)) from exc
-        rule = data.get("matchrule") if isinstance(data, dict) else None
-        if rule is not None and not isinstance(rule, dict):
+        if not isinstance(data, dict) or "matchrule" not in data:
+            return tree, MatchRule()
+        rule = data["matchrule"]
+        if not isinstance(rule, dict):
             raise MenuParseError('"matchrule" must be an object')
-        return tree, self.read_rule(rule)
+        found = self.read_rule(rule)
+        if found.is_default:
+            raise MenuParseError('"matchrule" is empty: give a tag_id, a client_platform_type or both')
+        return tree, found
 
     # -- what WeChat would refuse, checked before sending ------------------------------------------
     def check_before_send(self, live: LiveSet, tree: MenuTree, rule: MatchRule) -> list[SendCheck]:
