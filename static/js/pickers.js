@@ -65,9 +65,12 @@
     say(dialog.dataset.failed || "");
   });
 
-  // The line under the phone: what the selected button sends, from its chosen line (data-sends).
+  // In the phone, above the menu bar: what the selected button sends, from its chosen line
+  // (data-sends). Outside the parts the server's answers replace.
+  var chat = document.querySelector("#phone .phone-chat");
   var phone = document.getElementById("phone");
-  if (phone && note) phone.insertAdjacentElement("afterend", note);
+  if (chat && note) chat.insertAdjacentElement("afterend", note);
+  else if (phone && note) phone.insertAdjacentElement("afterend", note);
 
   function showSends() {
     if (!note) return;

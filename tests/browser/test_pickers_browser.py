@@ -47,7 +47,7 @@ def pick(page: Page, card: str, opener: str, item: str) -> None:
 
 
 def test_an_image_and_an_article_are_chosen_in_the_pickers_and_published(
-    signed_in_page: Page, live_server, browser_user, simulator
+    signed_in_page: Page, live_server, browser_user, simulator, tmp_path
 ):
     page = signed_in_page
     account = make_account(members=(browser_user,), name="星光咖啡", api_base=simulator.url)
@@ -70,6 +70,8 @@ def test_an_image_and_an_article_are_chosen_in_the_pickers_and_published(
     expect(page.locator("#content-sends")).to_have_text("opens the article “双十一攻略”")
     select_in_phone(page, "0")
     expect(page.locator("#content-sends")).to_have_text("sends the image banner.png")
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(tmp_path / "picker-chosen.png"), caret="initial")
 
     # The id stays editable, and the saved draft is what was chosen.
     page.get_by_role("button", name="Save draft").click()
