@@ -87,7 +87,9 @@ def _page(
 ) -> HttpResponse:
     account = review.account
     menu = review.menu
-    waiting = review.state == Review.State.SUBMITTED
+    waiting = (
+        review.state == Review.State.SUBMITTED and menu is not None
+    )  # a deleted draft: nothing to decide
     if waiting and menu is not None and menu.revision != review.revision:
         reviews.withdraw_changed([menu])
         review.refresh_from_db()

@@ -200,3 +200,38 @@ def test_an_editor_cannot_decide_and_a_saved_draft_leaves_review(approval, draft
     assert "out of review now" in response.content.decode()
     review.refresh_from_db()
     assert (review.state, review.decided_by) == ("withdrawn", approval.editor)
+
+
+@pytest.mark.parametrize(
+    "url_name, data",
+    [
+        ("review_approve", {"when": "later", "date": "2026-13-45", "time": "25:99"}),
+        ("review_approve", {"when": "later", "date": "2020-01-01", "time": "00:00"}),
+        ("review_approve", {"when": "now", "live_fingerprint": "x" * 500, "comment": "y" * 5000}),
+        ("review_send_back", {"comment": "z" * 5000}),
+        ("review_publish", {"live_fingerprint": "not-a-fingerprint"}),
+        ("review_withdraw", {}),
+    ],
+)
+def test_bad_input_to_the_review_endpoints_is_answered_in_place(approval, draft, url_name, data):
+    review = submit(approval, draft)
+    response = client_for(approval.publisher).post(reverse(url_name, args=[review.pk]), data)
+    assert response.status_code in (302, 400, 409)
+    assert approval.sim.requests_to(CREATE) == []
+    if response.status_code != 302:
+        assert 'class="errorlist' in response.content.decode() or "form-error" in response.content.decode()
+
+
+def test_a_deleted_draft_leaves_its_review_readable_and_undecidable(approval, draft):
+    review = submit(approval, draft)
+    draft.delete()
+    publisher = client_for(approval.publisher)
+    page = publisher.get(reverse("review_page", args=[review.pk]))
+    assert page.status_code == 200 and "Double 11" in page.content.decode()
+    assert 'id="draft-deleted"' in page.content.decode() and 'id="approve-now"' not in page.content.decode()
+    response = publisher.post(reverse("review_approve", args=[review.pk]), {"when": "now"})
+    assert response.status_code == 409 and "The draft was deleted." in response.content.decode()
+    assert (
+        "Review and approval"
+        in publisher.get(reverse("account_history", args=[approval.a.slug])).content.decode()
+    )
