@@ -61,3 +61,15 @@ def test_500_in_the_apps_look_without_a_request_context(team):
     assert '<html lang="zh-hans">' in page
     assert 'href="/"' in page
     assert "a bug" not in page  # nothing of the error reaches the page
+
+
+def test_a_form_posted_without_its_token_says_what_to_do_not_csrf(team, factories):
+    menu = factories.menu(team.a, title="Spring")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(team.editor)
+    response = client.post(reverse("draft_rename", args=[menu.pk]), {"title": "x"})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "This form is out of date" in page and 'class="card error-card"' in page
+    assert "CSRF verification failed" not in page  # not Django's own page
+    assert Menu.objects.get().title == "Spring"
