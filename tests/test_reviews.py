@@ -300,3 +300,22 @@ def test_schedules_use_the_accounts_time_zone(draft, publisher):
     account.time_zone = "Europe/Berlin"
     at = from_account_time(account, datetime(2030, 1, 1, 0, 0))
     assert at.utcoffset().total_seconds() == 3600
+
+
+def test_the_command_line_follows_the_same_rule(simulator, draft, editor, publisher, second_publisher):
+    from django.core.management import CommandError, call_command
+
+    account = draft.account
+    account.second_approver = True
+    account.save()
+    with pytest.raises(CommandError, match=r"\[review\].*submit the draft for review"):
+        call_command("menu_publish", str(draft.pk), "--user", "publisher", "--confirm-drift")
+    with pytest.raises(CommandError, match="approved"):
+        call_command("menu_schedule", str(draft.pk), "--user", "publisher", "--at", "2099-11-11 00:00")
+    assert simulator.requests_to(CREATE) == []
+    review = reviews.submit(draft, editor)
+    reviews.approve(review, second_publisher, run_at=soon(600))
+    call_command(
+        "menu_publish", str(draft.pk), "--user", "publisher", "--confirm-drift"
+    )  # approved: goes out
+    assert simulator.wechat_menu == CAMPAIGN_MENU
