@@ -90,3 +90,12 @@ def test_publishing_a_conditional_entry_again_reuses_a_draft_for_the_same_follow
     assert held != for_all
     assert held.match_rule == VIP
     assert draft_holding(entry, team.publisher) == held
+
+
+def test_the_history_tells_an_editor_why_there_is_no_publish_again(team, factories):
+    publish_menu(factories.menu(team.a, tree=A), team.publisher)
+    page = history_of(team.editor)
+    assert "Publishing needs the Menu publishers group; ask an admin." in page
+    assert "Publish again" not in page
+    assert "Publishing needs the Menu publishers group" not in history_of(team.publisher)
+    assert f'href="{reverse("account_page", args=["coffee"])}"' in page  # back to the account's page
