@@ -64,7 +64,7 @@ def test_a_conditional_menu_for_a_tag_from_draft_to_deletion(
     rule = page.locator("#match-rule")
     rule.get_by_label("Follower tag").select_option(label="VIP会员 (1 follower)")
     rule.get_by_role("button", name="Use this rule").click()
-    expect(page.locator("#audience")).to_have_text("Seen by: Followers tagged “VIP会员” (1)")
+    expect(page.locator("#audience")).to_have_text("Seen by: Followers tagged “VIP会员” (1 follower)")
 
     # Before the default menu exists, the review says what the platform would refuse.
     page.get_by_role("button", name="Publish…").click()
@@ -85,7 +85,7 @@ def test_a_conditional_menu_for_a_tag_from_draft_to_deletion(
     expect(items).to_have_count(2)
     expect(items.nth(0)).to_contain_text("Default menu")
     expect(items.nth(1)).to_contain_text(f"Conditional menu {live['menuid']}")
-    expect(items.nth(1)).to_contain_text("Followers tagged “VIP会员” (1)")
+    expect(items.nth(1)).to_contain_text("Followers tagged “VIP会员” (1 follower)")
 
     # What does this follower see? The tagged one gets the VIP menu, the other the default.
     form = page.locator("#try-match")
@@ -93,7 +93,7 @@ def test_a_conditional_menu_for_a_tag_from_draft_to_deletion(
     form.get_by_role("button", name="Show their menu").click()
     tried = page.locator("#tried")
     expect(tried).to_contain_text(
-        f"Conditional menu {live['menuid']} matched: Followers tagged “VIP会员” (1)"
+        f"Conditional menu {live['menuid']} matched: Followers tagged “VIP会员” (1 follower)"
     )
     expect(tried.locator(".phone")).to_contain_text("会员专享")
     page.locator("#try-match").get_by_label("Follower's openid or WeChat ID").fill("o-plain")
@@ -103,7 +103,7 @@ def test_a_conditional_menu_for_a_tag_from_draft_to_deletion(
 
     # Delete it: the default menu stays.
     page.locator(".live-set-item").nth(1).get_by_role("link", name="Delete…").click()
-    expect(page.locator("main")).to_contain_text("It is shown to: Followers tagged “VIP会员” (1)")
+    expect(page.locator("main")).to_contain_text("It is shown to: Followers tagged “VIP会员” (1 follower)")
     page.get_by_role("button", name="Delete this conditional menu").click()
     expect(page.locator(".live-set-item")).to_have_count(1)
     expect(page.locator(".messages")).to_contain_text("The conditional menu was deleted")

@@ -81,7 +81,7 @@ def test_publish_a_conditional_draft_from_the_command_line_and_trymatch(
 
     shown, said = run("menu_trymatch", "--account", "coffee", "o-vip")
     assert json.loads(shown) == {"button": BODY["button"]}
-    assert "Followers tagged “VIP会员” (1), on Android" in said
+    assert "Followers tagged “VIP会员” (1 follower), on Android" in said
     shown, said = run("menu_trymatch", "--account", "coffee", "o-plain")
     assert json.loads(shown)["button"][0]["name"] == "今日歌曲"
     assert "default menu" in said

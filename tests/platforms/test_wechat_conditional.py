@@ -55,8 +55,8 @@ def test_a_privacy_rule_is_kept_but_no_longer_matches():
 @pytest.mark.parametrize(
     ("rule", "said"),
     [
-        ({"tag_id": "104"}, "Followers tagged “VIP会员” (12)"),
-        ({"tag_id": "104", "client_platform_type": "1"}, "Followers tagged “VIP会员” (12), on iOS"),
+        ({"tag_id": "104"}, "Followers tagged “VIP会员” (12 followers)"),
+        ({"tag_id": "104", "client_platform_type": "1"}, "Followers tagged “VIP会员” (12 followers), on iOS"),
         ({"client_platform_type": "2"}, "All followers, on Android"),
         ({"tag_id": "7"}, "Followers with tag 7 (not among the account's tags now)"),
         ({}, "the default menu"),

@@ -151,7 +151,8 @@ def test_the_live_set_lists_each_rule_with_its_tag_and_legacy_rules_as_no_longer
     assert result.live.default is not None
     vip, legacy = result.live.conditional
     assert (
-        conditional.describe_rule(wechat_account, vip.rule, result.tags) == "Followers tagged “VIP会员” (1)"
+        conditional.describe_rule(wechat_account, vip.rule, result.tags)
+        == "Followers tagged “VIP会员” (1 follower)"
     )
     assert not legacy.rule.still_matches
     assert "No longer matching" in conditional.describe_rule(wechat_account, legacy.rule, result.tags)
@@ -206,7 +207,7 @@ def test_trymatch_says_which_rule_matched(tagged, wechat_menu, vip_draft, wechat
     assert publish_menu(vip_draft, publisher).ok
     vip = conditional.try_match(wechat_account, publisher, "o-vip")
     assert vip.tree.buttons[0].name == "会员专享"
-    assert vip.matched == "Followers tagged “VIP会员” (1)" and vip.menuid
+    assert vip.matched == "Followers tagged “VIP会员” (1 follower)" and vip.menuid
     plain = conditional.try_match(wechat_account, publisher, "o-plain")
     assert plain.tree.buttons[0].name == "今日歌曲" and plain.menuid == ""
     assert "default menu" in plain.matched

@@ -45,7 +45,7 @@ def test_the_live_set_lists_the_default_and_each_conditional_menu(live_vip):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Default menu" in html and f"Conditional menu {live_vip.vip_menuid}" in html
-    assert "Followers tagged “VIP会员” (1)" in html
+    assert "Followers tagged “VIP会员” (1 follower)" in html
     assert "会员专享" in html and "今日歌曲" in html
     # An editor may pull, not delete.
     assert f"/live/{live_vip.vip_menuid}/pull/" in html
@@ -56,7 +56,7 @@ def test_a_publisher_deletes_one_conditional_menu_after_confirming(live_vip):
     client = client_for(live_vip.publisher)
     url = f"/accounts/{live_vip.a.slug}/live/{live_vip.vip_menuid}/delete-conditional/"
     confirm = client.get(url)
-    assert "Followers tagged “VIP会员” (1)" in confirm.content.decode()
+    assert "Followers tagged “VIP会员” (1 follower)" in confirm.content.decode()
     assert live_vip.sim.wechat_conditional_menus  # nothing deleted by looking
     done = client.post(url, follow=True)
     assert done.status_code == 200
@@ -122,7 +122,7 @@ def test_a_draft_targets_a_tag_and_a_system_and_back_to_the_default(team, factor
     assert menu.match_rule == {"client_platform_type": "1", "tag_id": "100"}
     assert menu.revision == 2
     editor = client.get(f"/menus/{menu.pk}/").content.decode()
-    assert "Seen by: Followers tagged “VIP会员” (0), on iOS" in editor
+    assert "Seen by: Followers tagged “VIP会员” (0 followers), on iOS" in editor
     client.post(f"/menus/{menu.pk}/rule/", {"tag_id": "", "os": ""})
     menu.refresh_from_db()
     assert menu.match_rule == {}
@@ -143,12 +143,12 @@ def test_deleting_the_default_menu_lists_the_conditional_menus_it_takes_along(li
     page = client_for(live_vip.publisher).get(f"/accounts/{live_vip.a.slug}/live/delete/")
     html = page.content.decode()
     assert "also deletes every conditional menu" in html
-    assert "Followers tagged “VIP会员” (1)" in html
+    assert "Followers tagged “VIP会员” (1 follower)" in html
 
 
 def test_the_history_says_which_followers_a_conditional_entry_was_for(live_vip):
     html = client_for(live_vip.editor).get(f"/accounts/{live_vip.a.slug}/history/").content.decode()
-    assert html.count("Conditional menu for: Followers tagged “VIP会员” (1)") == 1
+    assert html.count("Conditional menu for: Followers tagged “VIP会员” (1 follower)") == 1
 
 
 def test_the_account_page_marks_conditional_drafts_without_asking_the_platform(team, factories):
@@ -161,7 +161,7 @@ def test_the_account_page_marks_conditional_drafts_without_asking_the_platform(t
     team.sim.add_wechat_tag("100", "VIP会员")
     client_for(team.editor).post(f"/accounts/{team.a.slug}/live/tags/refresh/")
     html = client_for(team.editor).get(f"/accounts/{team.a.slug}/").content.decode()
-    assert "Followers tagged “VIP会员” (0)" in html
+    assert "Followers tagged “VIP会员” (0 followers)" in html
 
 
 @pytest.mark.parametrize(

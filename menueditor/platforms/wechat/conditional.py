@@ -11,7 +11,7 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from menueditor.tree import MenuParseError, MenuTree, parse_menu
@@ -95,10 +95,11 @@ class WeChatConditional:
             elif tag is None:
                 who = gettext("Followers with tag %(id)s (not among the account's tags now)") % {"id": tag_id}
             else:
-                who = gettext("Followers tagged “%(name)s” (%(count)d)") % {
-                    "name": tag.name,
-                    "count": tag.count,
-                }
+                who = ngettext(
+                    "Followers tagged “%(name)s” (%(count)d follower)",
+                    "Followers tagged “%(name)s” (%(count)d followers)",
+                    tag.count,
+                ) % {"name": tag.name, "count": tag.count}
         else:
             who = gettext("All followers")
         if os:
