@@ -128,5 +128,11 @@ def picker_check(request: HttpRequest, slug: str) -> HttpResponse:
     except MenuParseError:
         tree = None
     warnings, checked = pickers.content_warnings(account, tree)
-    context = {"warnings": warnings, "checked": checked}
-    return render(request, "menus/content_warnings.html", context)
+    context = {"warnings": warnings, "checked": checked, "account": account, "menu": menu}
+    # The review loads the fragment; without JavaScript its link opens the same check as a page.
+    template = (
+        "menus/content_warnings.html"
+        if request.headers.get("HX-Request")
+        else "menus/content_check_page.html"
+    )
+    return render(request, template, context)

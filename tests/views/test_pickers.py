@@ -280,6 +280,16 @@ def test_the_publish_review_loads_the_check(team, factories):
     assert f"/accounts/{team.a.slug}/content/check/?menu={menu.pk}" in html
 
 
+def test_without_javascript_the_check_is_a_page_of_its_own(team, factories):
+    menu = factories.menu(team.a, tree=CONTENT_MENU)
+    team.sim.wechat.content.delete_article("ARTICLE_D11_GUIDE")
+    response = client_for(team.publisher).get(reverse("picker_check", args=[team.a.slug]), {"menu": menu.pk})
+    html = response.content.decode()
+    assert response.status_code == 200 and "<!doctype html>" in html.lower()
+    assert "(ARTICLE_D11_GUIDE) is no longer on the account" in html
+    assert reverse("menu_edit", args=[menu.pk]) in html
+
+
 def test_the_review_check_of_another_teams_draft_does_not_exist(team, factories):
     menu_b = factories.menu(team.b, tree=CONTENT_MENU)
     client = client_for(team.publisher)
