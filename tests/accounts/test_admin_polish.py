@@ -127,6 +127,11 @@ def test_the_add_form_fills_an_empty_slug_from_the_name(superuser_client, factor
 
 
 def test_a_slug_typed_by_hand_is_kept(superuser_client):
-    data = {"name": "咖啡俱乐部", "slug": "coffee-cn", "set_access_token": "tok-123", "time_zone": "Asia/Shanghai"}
+    data = {
+        "name": "咖啡俱乐部",
+        "slug": "coffee-cn",
+        "set_access_token": "tok-123",
+        "time_zone": "Asia/Shanghai",
+    }
     superuser_client.post(reverse("admin:accounts_account_add") + "?platform=weibo", data)
     assert Account.objects.get().slug == "coffee-cn"
