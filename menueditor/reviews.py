@@ -115,7 +115,8 @@ def withdraw_changed(menus: QuerySet | list[Menu], user=None) -> int:
     stale = list(
         Review.objects.filter(menu__in=menus, state=State.SUBMITTED)
         .exclude(revision=F("menu__revision"))
-        .select_related("menu")
+        .select_related("menu__updated_by")
+        .defer("menu__tree")  # the revision and who saved it are enough; a tree can be large
     )
     count = 0
     for review in stale:
