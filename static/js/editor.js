@@ -803,7 +803,17 @@
     card.classList.add("is-dragging");
   });
 
+  // Near the top (under the sticky action bar) or the bottom of the screen, a drag scrolls the page,
+  // so that any button of the outline can be reached whatever the screen's height.
+  function scrollWhileDragging(event) {
+    const headBottom = head && getComputedStyle(head).position === "sticky" ? head.getBoundingClientRect().bottom : 0;
+    const edge = 48;
+    if (event.clientY < headBottom + edge) window.scrollBy(0, -16);
+    else if (event.clientY > window.innerHeight - edge) window.scrollBy(0, 16);
+  }
+
   form.addEventListener("dragover", function (event) {
+    if (drag) scrollWhileDragging(event);
     const target = dropTarget(event);
     if (!target) return;
     event.preventDefault();

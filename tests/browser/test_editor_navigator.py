@@ -14,7 +14,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from menueditor.models import Menu
-from tests.browser.test_editor_browser import name_input, preview_item, type_into
+from tests.browser.test_editor_browser import name_input, open_button, preview_item, type_into
 from tests.browser.test_editor_failures import screenshot_dir
 from tests.plugins.browser import BROWSER_PASSWORD
 from tests.plugins.factories import make_account, make_menu
@@ -82,6 +82,29 @@ def open_full_menu(page: Page, live_server, browser_user, **account) -> Menu:
     menu = make_menu(make_account(members=(browser_user,), **account), tree=FULL_MENU, title="春季菜单")
     page.goto(live_server.url + reverse("menu_edit", args=[menu.pk]))
     return menu
+
+
+def drag_with_the_mouse(page: Page, source, target, dx: float = 0.5, dy: float = 0.1) -> None:
+    """Drag as a hand does: press on the source, move toward the target and, while it is off
+    screen, hold the pointer near the edge so that the page scrolls (each move is a dragover)."""
+    box = source.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 4, box["y"] + box["height"] / 2 + 4, steps=2)
+    height = page.viewport_size["height"]
+    for _ in range(200):
+        goal = target.bounding_box()
+        top_edge = page.locator(".editor-head").bounding_box()
+        head_bottom = top_edge["y"] + top_edge["height"] if top_edge else 0
+        if goal["y"] < head_bottom + 50:
+            page.mouse.move(goal["x"] + goal["width"] * dx, head_bottom + 10)
+        elif goal["y"] + goal["height"] > height - 50:
+            page.mouse.move(goal["x"] + goal["width"] * dx, height - 10)
+        else:
+            break
+    goal = target.bounding_box()
+    page.mouse.move(goal["x"] + goal["width"] * dx, goal["y"] + goal["height"] * dy, steps=4)
+    page.mouse.up()
 
 
 def top_names(page: Page):
@@ -285,3 +308,61 @@ def test_an_import_and_a_discard_say_so_with_an_undo(browser, live_server, brows
     assert dialogs == []
     menu.refresh_from_db()
     assert menu.revision == 1  # nothing of it was saved
+
+
+def test_drag_a_sub_button_to_another_parent_on_a_full_menu_on_a_tablet(
+    browser, live_server, browser_user, errors_seen
+):
+    page = errors_seen(signed_in(browser, live_server, browser_user, TABLET))
+    menu = open_full_menu(page, live_server, browser_user)
+    # Into a full sub-menu: refused, and said.
+    page.locator("#card-0\\.1 .drag-handle").drag_to(
+        page.locator("#card-2\\.2 .card-head"), target_position={"x": 120, "y": 4}
+    )
+    expect(page.locator("#editor-message")).to_contain_text("already holds 5")
+    expect(page.locator("#card-2 .sub-list > li")).to_have_count(5)
+    # Room made in button 3's sub-menu, sub-button 1.2 goes there by its handle, between 3.2 and 3.3.
+    page.get_by_role("button", name="Remove sub-button 3.5").click()
+    expect(page.locator("#card-2 .sub-list > li")).to_have_count(4)
+    page.locator("#card-0\\.1 .drag-handle").drag_to(
+        page.locator("#card-2\\.2 .card-head"), target_position={"x": 120, "y": 4}
+    )
+    expect(page.locator("#card-2 .sub-list > li")).to_have_count(5)
+    expect(page.locator("#card-0 .sub-list > li")).to_have_count(4)
+    expect(name_input(page, "2.2")).to_have_value("本周特惠")
+    expect(page.locator("#card-2\\.2")).to_have_class(re.compile("is-selected"))
+    # ...and in the phone: 3.3 back into button 1's sub-menu, dropped on its bar item.
+    if not preview_item(page, "2.2").is_visible():  # the answer may have opened it already
+        preview_item(page, "2").click()
+    preview_item(page, "2.2").drag_to(preview_item(page, "0"))
+    expect(name_input(page, "0.4")).to_have_value("本周特惠")
+    # The keyboard's move controls are there too: 1.5 up one.
+    open_button(page, "0.4")
+    page.get_by_role("button", name="Move sub-button 1.5 up").click()
+    expect(name_input(page, "0.3")).to_have_value("本周特惠")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator("#save-status")).to_contain_text("revision 2")
+    menu.refresh_from_db()
+    assert [s["name"] for s in menu.tree["button"][0]["sub_button"]] == [
+        "樱花季限定",
+        "新品试饮",
+        "门店查询",
+        "本周特惠",
+        "线上点单",
+    ]
+
+
+def test_drag_a_top_level_button_of_a_full_menu_on_a_laptop(browser, live_server, browser_user, errors_seen):
+    page = errors_seen(signed_in(browser, live_server, browser_user, LAPTOP))
+    open_full_menu(page, live_server, browser_user)
+    open_button(page, "2.4")  # the last sub-button open: the outline is at its longest
+    # Button 3 by its handle, before button 1: the card above it is a line, not a screen.
+    assert not in_view(page, "#card-0 > .card-head")  # above the screen: the drag scrolls up to it
+    drag_with_the_mouse(
+        page, page.locator("#card-2 > .card-head .drag-handle"), page.locator("#card-0 > .card-head")
+    )
+    expect(top_names(page)).to_have_text(["关于我们", "新品推荐", "会员俱乐部"])
+    expect(page.locator("#card-0 .sub-list > li")).to_have_count(5)
+    # In the phone's bar too: button 1 after button 3.
+    preview_item(page, "0").drag_to(preview_item(page, "2"), target_position={"x": 90, "y": 20})
+    expect(top_names(page)).to_have_text(["新品推荐", "会员俱乐部", "关于我们"])
