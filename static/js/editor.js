@@ -308,7 +308,10 @@
   // answer is in and the button enabled again, it gets it back (redrawn parts take their autofocus).
   const focusBefore = new WeakMap();
   document.body.addEventListener("htmx:beforeRequest", function (event) {
-    if (event.detail.xhr && document.activeElement) focusBefore.set(event.detail.xhr, document.activeElement);
+    // Only the pressed button's own request gives it back (a keystroke's preview answered meanwhile must
+    // not pull the focus back into the field that was typed in).
+    const active = document.activeElement;
+    if (event.detail.xhr && active && active === event.detail.elt) focusBefore.set(event.detail.xhr, active);
   });
   document.body.addEventListener("htmx:afterOnLoad", function (event) {
     const was = event.detail.xhr && focusBefore.get(event.detail.xhr);
