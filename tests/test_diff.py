@@ -372,3 +372,18 @@ def test_a_button_that_becomes_a_sub_menu_says_so():
         "Changed “Help” (menu bar position 3): now opens a sub-menu",
         "Added “FAQ” (Open web page) at “Help” position 1",
     ]
+
+
+def test_a_type_the_platform_does_not_take_is_said_in_words_not_its_code():
+    before = parse_menu({"button": [{"type": "click", "name": "A", "key": "A"}]})
+    after = parse_menu(
+        {
+            "button": [
+                {"type": "click", "name": "A", "key": "A"},
+                {"type": "media_id", "name": "M", "media_id": "X"},
+            ]
+        }
+    )
+    assert compare_menus(before, after, get_platform("weibo")).lines() == [
+        "Added “M” (a type this platform does not accept) at menu bar position 2"
+    ]
