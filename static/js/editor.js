@@ -303,6 +303,44 @@
     }, wait);
   }).observe(form, { childList: true });
 
+  // -- the summaries' problem counts follow the typing ---------------------------------------------
+  // A keystroke's answer redraws the problem list, not the outline: each summary's count is read from
+  // that list (each problem links to the field it is about), so that it costs the answer nothing.
+  function refreshSummaries() {
+    const counts = new Map();
+    document.querySelectorAll("#problems li.problem a[data-focus]").forEach(function (link) {
+      const target = document.getElementById(link.dataset.focus);
+      const card = target && target.closest("#tree .btn-card");
+      if (!card) return;
+      const count = counts.get(card) || { error: 0, warning: 0 };
+      count[link.parentElement.classList.contains("error") ? "error" : "warning"]++;
+      counts.set(card, count);
+    });
+    document.querySelectorAll("#tree .btn-card").forEach(function (card) {
+      const summary = card.querySelector(":scope > .card-head .card-select");
+      if (!summary) return;
+      const count = counts.get(card) || { error: 0, warning: 0 };
+      const kind = count.error ? "error" : count.warning ? "warning" : "";
+      const n = count.error || count.warning;
+      let status = summary.querySelector(".card-status");
+      if (status && status.classList.contains(kind) && Number(status.dataset.count) === n) return;
+      if (!kind) {
+        if (status) status.remove();
+        return;
+      }
+      if (!status) {
+        status = document.createElement("span");
+        summary.append(status);
+      }
+      status.className = "card-status " + kind;
+      status.dataset.count = String(n);
+      status.textContent = ((kind === "error" ? words.problemCount : words.warningCount) || "{n}").replace("{n}", n);
+    });
+  }
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.elt && event.detail.elt.id === "problems") refreshSummaries();
+  });
+
   // -- the focus stays where the person was ----------------------------------------------------------
   // A button htmx disables during its request (Save) loses the keyboard focus to the page; once the
   // answer is in and the button enabled again, it gets it back (redrawn parts take their autofocus).

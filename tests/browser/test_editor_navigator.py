@@ -366,3 +366,14 @@ def test_drag_a_top_level_button_of_a_full_menu_on_a_laptop(browser, live_server
     # In the phone's bar too: button 1 after button 3.
     preview_item(page, "0").drag_to(preview_item(page, "2"), target_position={"x": 90, "y": 20})
     expect(top_names(page)).to_have_text(["新品推荐", "会员俱乐部", "关于我们"])
+
+
+def test_a_summary_counts_the_buttons_problems_as_one_types(browser, live_server, browser_user, errors_seen):
+    page = errors_seen(signed_in(browser, live_server, browser_user, LAPTOP))
+    open_full_menu(page, live_server, browser_user)
+    type_into(page, page.locator("#f-b-0-s-1-url"), "example.com")  # no http(s)://: a problem
+    expect(page.locator("#prob-b-0-s-1-url")).not_to_be_empty()
+    status = page.locator("#card-0\\.1 .card-status")
+    expect(status).to_have_text("Problems: 1")
+    type_into(page, page.locator("#f-b-0-s-1-url"), "https://example.com/")
+    expect(status).to_have_count(0)
