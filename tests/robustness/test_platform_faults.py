@@ -67,11 +67,20 @@ WECHAT_CODES: dict[int, str] = {
     65301: "menuid",
     65302: "follower",
     65303: "default menu",
-    **{code: str(code) for code in range(65304, 65316)},
+    # Each conditional-menu code listed in platforms.md has its own advice; the unlisted ones the
+    # generic advice, which quotes the code.
+    65304: "match rule is empty",
+    65305: "too many conditional menus",
+    65306: "may not use conditional menus",
+    65307: "no buttons",
+    65308: "has no type",
+    65309: "switched off",
+    **{code: str(code) for code in range(65310, 65315)},
+    65315: "follow the account",
     65316: "domains",
     65317: "web address",
-    65318: "65318",
-    65319: "65319",
+    65318: "UTF-8",
+    65319: "creating menus",
     65320: "tag",
 }
 WEIBO_CODES: dict[int, str] = {
