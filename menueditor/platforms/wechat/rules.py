@@ -236,5 +236,12 @@ class WeChatRules(PlatformRules):
 
         return DEMO
 
+    @property
+    def conditional(self):
+        """Menus for tagged followers (conditional.py): WeChat is the platform that has them."""
+        from .conditional import CONDITIONAL
+
+        return CONDITIONAL
+
 
 WECHAT = WeChatRules()
