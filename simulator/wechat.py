@@ -504,7 +504,7 @@ def _as_selfmenu(button: dict) -> dict:
 
 def _as_read_back(rule: dict) -> dict:
     """menu/get names the tag rule group_id, as the platform still does."""
-    out = copy.deepcopy(rule)
+    out = {key: str(value) for key, value in rule.items()}  # values come back as strings
     if "tag_id" in out:
         out["group_id"] = out.pop("tag_id")
     return out

@@ -132,3 +132,12 @@ def test_the_demo_control_api_adds_tags_and_followers(simulator):
     }
     bad = requests.post(f"{simulator.url}/_sim/wechat_follower", json={"tags": []}, timeout=5)
     assert bad.status_code == 400
+
+
+def test_menu_get_gives_the_rule_back_as_strings_with_group_id(simulator):
+    access_token = token(simulator)
+    create(simulator, {"button": [leaf()]}, access_token)
+    body = {"button": [leaf()], "matchrule": {"tag_id": 100, "client_platform_type": 2}}
+    post(simulator, "/cgi-bin/menu/addconditional", body, access_token)
+    [listed] = get(simulator, "/cgi-bin/menu/get", access_token)["conditionalmenu"]
+    assert listed["matchrule"] == {"group_id": "100", "client_platform_type": "2"}
