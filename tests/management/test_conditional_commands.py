@@ -95,5 +95,22 @@ def test_publishing_a_conditional_draft_before_the_default_says_what_to_do(accou
     publisher = factories.user(username="pub", perms=("change_menu", "publish_menu"))
     account.members.add(publisher)
     out, _err = run("menu_import", "--account", "coffee", write(tmp_path, BODY))
+    reviewed, _err = run("menu_review", out.strip(), "--user", "pub")
+    assert "✗ 65303: A conditional menu needs a default menu first" in reviewed
     with pytest.raises(CommandError, match=r"65303.*publish a default menu"):
         run("menu_publish", out.strip(), "--user", "pub")
+
+
+def test_menu_review_of_a_conditional_draft_compares_with_the_live_menu_of_its_rule(
+    account, factories, tmp_path
+):
+    publisher = factories.user(username="pub", perms=("change_menu", "publish_menu"))
+    account.members.add(publisher)
+    run("menu_publish", str(factories.menu(account).pk), "--user", "pub")
+    out, _err = run("menu_import", "--account", "coffee", write(tmp_path, BODY))
+    reviewed, _err = run("menu_review", out.strip(), "--user", "pub")
+    assert "会员专享" in reviewed and "今日歌曲" not in reviewed  # not compared with the default menu
+    assert "For: Followers tagged “VIP会员” (1 follower), on Android" in reviewed
+    fingerprint = reviewed.strip().splitlines()[-1].split()[-1]
+    published, _err = run("menu_publish", out.strip(), "--user", "pub", "--if-live", fingerprint)
+    assert "Published" in published

@@ -55,6 +55,11 @@ class Command(BaseCommand):
                 self.stdout.write(_("The live menu is already the same as this draft."))
             for line in preview.unconvertible:
                 self.stdout.write(f"  ? {line}")
+            # A conditional draft (conditional.ConditionalPreview): who sees it, what would be refused.
+            if getattr(preview, "who", ""):
+                self.stdout.write(_("For: %(who)s") % {"who": preview.who})
+            for check in getattr(preview, "checks", []):
+                self.stdout.write(f"  ✗ {check.code}: {check.message}")
             self.stdout.write(f"live-fingerprint: {preview.fingerprint}")
 
 
