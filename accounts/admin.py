@@ -22,8 +22,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from menueditor import publishing
 from menueditor.platforms import PLATFORMS, get_platform
+from menueditor.platforms.transport import PlatformError
+from menueditor.tree import MenuParseError
 
 from .forms import (
     ACCESS_FIELDS,
@@ -38,6 +39,7 @@ from .forms import (
 )
 from .group_names import group_label
 from .models import Account
+from .tokens import AccountTokenStore
 
 # CachedToken is deliberately not registered: a live token has no business on any page.
 
@@ -156,11 +158,23 @@ class AccountAdmin(admin.ModelAdmin):
             self._report_check(request, account)
 
     def _report_check(self, request, account: Account) -> None:
-        outcome = publishing.check_connection(account)
-        if outcome.ok:
-            self.message_user(request, f"{account}: {outcome.message}", messages.SUCCESS)
-        else:
-            self._report_failure(request, account, outcome.code, outcome.message, outcome.hint)
+        """Ask the account's platform client to prove its credentials; reports the hint on failure."""
+        client = get_platform(account.platform).client(account, AccountTokenStore(account))
+        try:
+            message = client.check()
+        except PlatformError as error:
+            self._report_failure(request, account, error.code, error.message, error.hint)
+            return
+        except MenuParseError as exc:  # credentials work, but the live menu could not be read
+            hint = gettext(
+                "The platform sent back a menu this app cannot read. Nothing was changed; please "
+                "report this with the message below."
+            )
+            self._report_failure(request, account, "unreadable", str(exc), hint)
+            return
+        finally:
+            client.close()
+        self.message_user(request, f"{account}: {message}", messages.SUCCESS)
 
     def get_urls(self):
         test = path(
