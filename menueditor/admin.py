@@ -20,6 +20,7 @@ from accounts.models import Account
 from menueditor import publishing
 from menueditor.forms import MenuTreeField
 from menueditor.models import Menu, Publication
+from menueditor.parse_messages import explain
 from menueditor.tree import MenuParseError, parse_menu
 
 
@@ -42,9 +43,8 @@ class MenuAdminForm(forms.ModelForm):
         try:
             parse_menu(tree)
         except MenuParseError as exc:
-            raise forms.ValidationError(
-                _("This is not a menu: %(reason)s"), code="not_a_menu", params={"reason": exc}
-            ) from exc
+            # Said in the interface language (the parser's English detail stays out of the page).
+            raise forms.ValidationError(explain(exc), code="not_a_menu") from exc
         return tree
 
 

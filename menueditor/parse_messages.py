@@ -65,7 +65,8 @@ def explain(error: MenuParseError) -> str:
         }
     if error.kind == "no_button_list":
         return _(
-            'This is JSON, but not a menu: a menu is an object with a "button" list, like {"button": [...]}.'
+            'This is not a menu: it is JSON, but a menu is an object with a "button" list, '
+            'like {"button": [...]}.'
         )
     where = place(params.get("where", ""))
     what = {

@@ -148,6 +148,7 @@ def test_the_menu_admin_refuses_text_that_is_not_a_menu_and_counts_revisions(cli
     refused = client.post(url, {"account": account.pk, "title": "T", "tree": '{"nope": 1}'})
     assert refused.status_code == 200
     assert "This is not a menu" in refused.text
+    assert "expected a JSON object" not in refused.text  # not the parser's English
 
     tree = '{"button": [{"type": "click", "name": "新", "key": "NEW"}]}'
     assert client.post(url, {"account": account.pk, "title": "T", "tree": tree}).status_code == 302

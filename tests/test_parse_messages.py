@@ -25,7 +25,7 @@ def why(text: str) -> str:
         ('{"button": ["abc]}', "Probably a quotation mark is not closed"),
         ('{"button": []} {}', "Probably there is more text after the end of the menu"),
         ("", "This is not JSON: line 1, column 1."),
-        ("[1]", 'This is JSON, but not a menu: a menu is an object with a "button" list'),
+        ("[1]", 'This is not a menu: it is JSON, but a menu is an object with a "button" list'),
         (
             '{"button": [{"name": "a", "sub_button": [{"name": true}]}]}',
             "button 1, sub-button 1 (name): expected text",
