@@ -222,3 +222,11 @@ def test_an_archived_draft_is_not_offered_as_a_switch_back(team, factories):
     client_for(team.editor).post(reverse("draft_archive", args=[old.pk]))
     offered = set(ScheduleForm(menu=campaign).fields["revert_menu"].queryset)
     assert offered == {everyday}
+
+
+def test_an_archived_draft_says_so_in_its_editor(team, factories):
+    menu = factories.menu(team.a, title="Old campaign")
+    url = reverse("menu_edit", args=[menu.pk])
+    assert ">Archived<" not in client_for(team.editor).get(url).content.decode()
+    client_for(team.editor).post(reverse("draft_archive", args=[menu.pk]))
+    assert ">Archived<" in client_for(team.editor).get(url).content.decode()
