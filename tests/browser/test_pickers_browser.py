@@ -127,7 +127,7 @@ def test_a_platform_failure_is_said_in_the_picker_and_the_typed_id_still_works(
 def test_the_picker_in_chinese(chinese_page, live_server, browser_user, simulator, tmp_path):  # noqa: F811
     page = chinese_page
     account = make_account(members=(browser_user,), name="星光咖啡", api_base=simulator.url)
-    menu = make_menu(account, tree=CHOSEN, user=browser_user)
+    menu = make_menu(account, tree=CHOSEN, title="双十一菜单", user=browser_user)
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(live_server.url + reverse("menu_edit", args=[menu.pk]))
     select_in_phone(page, "0")
