@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.views.conftest import client_for
-from tests.views.test_history import OLD_MENU, record
+from tests.views.test_history import record
 
 pytestmark = pytest.mark.django_db
 
