@@ -26,7 +26,9 @@
     const status = document.getElementById("save-status");
     if (!typedSinceRequest) dirty = !!status && status.dataset.dirty === "true";
     // The confirm button publishes the saved draft; with unsaved edits on screen it waits.
-    document.querySelectorAll("#publish-panel #publish-confirm").forEach(function (b) {
+    // One htmx disabled for its running request stays so until that answer (another answer, such as a
+    // panel's own load, must not enable it mid-publish).
+    document.querySelectorAll("#publish-panel #publish-confirm:not([data-disabled-by-htmx])").forEach(function (b) {
       b.disabled = dirty;
     });
   }

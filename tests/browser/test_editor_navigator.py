@@ -87,6 +87,7 @@ def open_full_menu(page: Page, live_server, browser_user, **account) -> Menu:
 def drag_with_the_mouse(page: Page, source, target, dx: float = 0.5, dy: float = 0.1) -> None:
     """Drag as a hand does: press on the source, move toward the target and, while it is off
     screen, hold the pointer near the edge so that the page scrolls (each move is a dragover)."""
+    source.scroll_into_view_if_needed()
     box = source.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
@@ -316,16 +317,16 @@ def test_drag_a_sub_button_to_another_parent_on_a_full_menu_on_a_tablet(
     page = errors_seen(signed_in(browser, live_server, browser_user, TABLET))
     menu = open_full_menu(page, live_server, browser_user)
     # Into a full sub-menu: refused, and said.
-    page.locator("#card-0\\.1 .drag-handle").drag_to(
-        page.locator("#card-2\\.2 .card-head"), target_position={"x": 120, "y": 4}
+    drag_with_the_mouse(
+        page, page.locator("#card-0\\.1 .drag-handle"), page.locator("#card-2\\.2 > .card-head")
     )
     expect(page.locator("#editor-message")).to_contain_text("already holds 5")
     expect(page.locator("#card-2 .sub-list > li")).to_have_count(5)
     # Room made in button 3's sub-menu, sub-button 1.2 goes there by its handle, between 3.2 and 3.3.
     page.get_by_role("button", name="Remove sub-button 3.5").click()
     expect(page.locator("#card-2 .sub-list > li")).to_have_count(4)
-    page.locator("#card-0\\.1 .drag-handle").drag_to(
-        page.locator("#card-2\\.2 .card-head"), target_position={"x": 120, "y": 4}
+    drag_with_the_mouse(
+        page, page.locator("#card-0\\.1 .drag-handle"), page.locator("#card-2\\.2 > .card-head")
     )
     expect(page.locator("#card-2 .sub-list > li")).to_have_count(5)
     expect(page.locator("#card-0 .sub-list > li")).to_have_count(4)
