@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from menueditor import publishing, scheduling
 from menueditor.models import Menu, ScheduledPublish
+from menueditor.platforms import get_platform
 from menueditor.schedule_forms import ScheduleForm, WhenForm
+from menueditor.views.compare import drift_comparison, review_comparison
 
 
 def upcoming_by_account(accounts) -> dict[int, list[ScheduledPublish]]:
@@ -85,12 +87,19 @@ def menu_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("home")
     preview = publishing.preview_publish(menu, request.user) if request.method == "GET" else None
+    platform = get_platform(account.platform)
     context = {
         "menu": menu,
         "account": account,
+        "platform": platform,
         "form": form,
         "zone": scheduling.account_zone(account).key,
         "preview": preview,
+        # The publish review's presentation: two phones, the changes in words, the lost replies.
+        "drift_cmp": drift_comparison(platform, preview),
+        "review_cmp": review_comparison(platform, preview, preview.draft_tree)
+        if preview is not None and preview.draft_tree is not None
+        else None,
         "upcoming": upcoming_for(account),
         "may_publish": True,
         "editor_url": reverse("menu_edit", args=[menu.pk]),
