@@ -24,10 +24,10 @@ from accounts.models import Account
 from menueditor import draft_titles, publishing
 from menueditor.diff import describe_changes, live_fingerprint, same_menu
 from menueditor.models import Menu, Publication
-from menueditor.platforms import get_platform
+from menueditor.platforms import PLATFORMS, get_platform
 from menueditor.platforms.matching import DEFAULT_RULE, LiveSet, MatchRule, Tag
 from menueditor.platforms.transport import PlatformError
-from menueditor.tree import MenuParseError, MenuTree
+from menueditor.tree import MenuParseError, MenuTree, decode_json
 
 logger = logging.getLogger("menueditor.conditional")
 
@@ -59,6 +59,39 @@ def payload_text_of(menu: Menu, tree: MenuTree) -> str:
     if menu.match_rule and platform.conditional is not None:
         return platform.conditional.payload_text(tree, rule_of(menu))
     return platform.payload_text(tree)
+
+
+@dataclass
+class ImportedMenu:
+    """A menu read from a file or a paste, with the rule the add call's body carries."""
+
+    tree: MenuTree
+    rule: MatchRule | None  # None: the text carries no rule (a draft keeps its own)
+    left_out: list[str] = field(default_factory=list)  # top-level keys this platform has no use for
+
+
+def read_import(platform, data) -> ImportedMenu:
+    """JSON text (or decoded JSON) as a menu and, on a platform with conditional menus, the rule its
+    add call's body carries: the one reader of menu_import and the editor's Import. MenuParseError
+    when it is not a menu or its rule is one the platform refuses (kind "rule_refused")."""
+    decoded = decode_json(data)
+    if platform.conditional is None:
+        tree = platform.parse(decoded)
+        # A rule pasted into an account that has none is said, not silently lost.
+        keys = decoded if isinstance(decoded, dict) else {}
+        # Only the rule fields of the platforms that have conditional menus: not an answer's errcode.
+        rule_keys = {p.conditional.rule_key for p in PLATFORMS.values() if p.conditional is not None}
+        extra = sorted(str(k) for k in keys if k in rule_keys)
+        return ImportedMenu(tree, None, extra)
+    tree, rule = platform.conditional.read_payload(decoded)
+    if rule.is_default:
+        return ImportedMenu(tree, None)
+    if not rule.still_matches:
+        fields = ", ".join(k for k, _v in rule.refused)
+        raise MenuParseError(
+            f"the rule uses {fields}, which the platform no longer matches on", "rule_refused", fields=fields
+        )
+    return ImportedMenu(tree, rule)
 
 
 # -- tags, cached per account ---------------------------------------------------------------------------

@@ -68,6 +68,15 @@ def explain(error: MenuParseError) -> str:
             'This is not a menu: it is JSON, but a menu is an object with a "button" list, '
             'like {"button": [...]}.'
         )
+    if error.kind == "rule_not_object":
+        return _("This menu's match rule is not an object of fields, so it names no followers.")
+    if error.kind == "rule_empty":
+        return _("This menu's match rule is empty: it must name a follower tag, a phone system or both.")
+    if error.kind == "rule_refused":
+        return _(
+            "This menu's match rule uses %(fields)s, which the platform no longer matches on: "
+            "use a follower tag instead."
+        ) % {"fields": params.get("fields", "")}
     where = place(params.get("where", ""))
     what = {
         "expected_text": _("expected text"),

@@ -9,30 +9,30 @@ from menueditor.management.menu_cli import read_source, source_name
 from menueditor.models import Menu
 from menueditor.platforms.base import PlatformRules
 from menueditor.platforms.matching import DEFAULT_RULE, MatchRule
-from menueditor.tree import MenuParseError, MenuTree, decode_json
+from menueditor.tree import MenuParseError, MenuTree
 
 
-def read_menu_and_rule(path: str, platform: PlatformRules) -> tuple[MenuTree, MatchRule]:
+def read_menu_and_rule(path: str, platform: PlatformRules) -> tuple[MenuTree, MatchRule, list[str]]:
     """FILE as a menu and, on a platform with conditional menus, the rule its add call's body carries
-    (the default rule when it carries none). CommandError (one line) when it is not a menu or its rule
-    is one the platform refuses."""
+    (the default rule when it carries none), with the top-level keys left out on a platform without
+    them. The editor's Import reads with the same conditional.read_import. CommandError (one line)
+    when it is not a menu or its rule is one the platform refuses."""
+    from menueditor.conditional import read_import
+
     data = read_source(path)
     try:
-        decoded = decode_json(data)
-        if platform.conditional is None:
-            return platform.parse(decoded), DEFAULT_RULE
-        tree, rule = platform.conditional.read_payload(decoded)
+        imported = read_import(platform, data)
     except MenuParseError as exc:
+        if exc.kind == "rule_refused":
+            raise CommandError(
+                _("the rule uses %(fields)s, which the platform no longer matches on: use a follower tag.")
+                % {"fields": exc.params["fields"]}
+            ) from exc
         message = " ".join(str(exc).split())
         raise CommandError(
             _("%(file)s is not a menu: %(reason)s") % {"file": source_name(path), "reason": message}
         ) from exc
-    if not rule.still_matches:
-        raise CommandError(
-            _("the rule uses %(fields)s, which the platform no longer matches on: use a follower tag.")
-            % {"fields": ", ".join(k for k, _v in rule.refused)}
-        )
-    return tree, rule
+    return imported.tree, imported.rule or DEFAULT_RULE, imported.left_out
 
 
 def export_text(menu: Menu, platform: PlatformRules, tree: MenuTree) -> str:

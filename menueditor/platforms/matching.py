@@ -133,6 +133,7 @@ class ConditionalSupport(Protocol):
     """What a platform with conditional menus tells the rest of the app (its package implements it)."""
 
     os_choices: tuple[tuple[str, Any], ...]  # (value, label) of the phone systems a rule can name
+    rule_key: str  # the top-level key of the add call's body that holds the rule
     user_id_label: Any  # what "what does this follower see?" asks for
 
     def rule_from_form(self, tag_id: str, os: str) -> MatchRule: ...

@@ -31,7 +31,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import Account
-from menueditor import draft_titles, naming, publishing
+from menueditor import conditional, draft_titles, naming, publishing
+from menueditor.conditional import ImportedMenu, read_import
 from menueditor.drafts import Draft, load_draft
 from menueditor.forms import (
     MenuForm,
@@ -451,8 +452,9 @@ def _go(request: HtmxHttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def _read_import(request: HtmxHttpRequest, platform: PlatformRules) -> tuple[MenuTree | None, str, str]:
-    """The pasted text or the uploaded file as a tree, or the reason it is not a menu."""
+def _read_import(request: HtmxHttpRequest, platform: PlatformRules) -> tuple[ImportedMenu | None, str, str]:
+    """The pasted text or the uploaded file as a menu (with the rule an add call's body carries), or
+    the reason it is not a menu: read as menu_import reads a file (conditional.read_import)."""
     upload = request.FILES.get("import_file")
     text = request.POST.get("import_text", "")
     if upload is not None:
@@ -471,15 +473,15 @@ def _read_import(request: HtmxHttpRequest, platform: PlatformRules) -> tuple[Men
     if not text.strip():
         return None, text, _("Paste the menu's JSON or choose a .json file first.")
     try:
-        tree = platform.parse(text)
+        imported = read_import(platform, text)
     except MenuParseError as error:
         from menueditor.parse_messages import explain  # the reason in the interface language
 
         return None, text, explain(error)
-    too_large = too_large_message(draft_bytes(tree.to_json()))
+    too_large = too_large_message(draft_bytes(imported.tree.to_json()))
     if too_large:
         return None, text, too_large
-    return tree, text, ""
+    return imported, text, ""
 
 
 def _two_levels(tree: MenuTree) -> MenuTree:
@@ -496,12 +498,16 @@ def menu_import(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Put pasted or uploaded platform JSON into the form; nothing is saved until Save."""
     draft = _draft(request, pk)
     state = _state_from_form(request, draft, _form(request, draft.menu))
-    tree, text, error = _read_import(request, state.platform)
-    if tree is None:
+    imported, text, error = _read_import(request, state.platform)
+    rule_said, parts = "", []
+    if imported is not None:
+        rule_said, error, parts = _import_rule(request, state, draft, imported)
+    if imported is None or error:
         state.import_error, state.import_text = error, text
         if request.htmx:
             return _fragments(request, state, ["import"])
-        return _page(request, state, status=400)
+        return _page(request, state, status=400 if imported is None else 409)
+    tree = imported.tree
     deep = sum(1 for b in tree.buttons for s in (b.children or []) if s.children)
     state.tree = _two_levels(tree).canonical()
     state.open = None
@@ -515,9 +521,71 @@ def menu_import(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "%(count)d sub-buttons had sub-buttons of their own, which menus cannot have; "
             "those were left out."
         ) % {"count": deep}
+    if rule_said:
+        state.message += " " + rule_said
     if request.htmx:
-        return _fragments(request, state, [*TREE_PARTS, "import"])
+        response = _fragments(request, state, [*TREE_PARTS, "import", *parts])
+        if "revision" in parts:  # the rule changed: its panel, drawn outside the form, is redrawn too
+            response.content += _rule_panel(request, state.menu).encode()
+        return response
     return _page(request, state)
+
+
+def _import_rule(
+    request: HtmxHttpRequest, state: EditorState, draft: Draft, imported: ImportedMenu
+) -> tuple[str, str, list[str]]:
+    """What the imported text's match rule does to the draft: (what to say, why the import is refused
+    or "", the parts of the page to redraw). A new rule is stored at once, as "Use this rule" stores
+    it (a new revision); the buttons, as always, when the person saves."""
+    menu = draft.menu
+    if imported.left_out:
+        return (
+            _(
+                "Left out: %(keys)s. %(platform)s accounts have one menu for every follower, so a "
+                "match rule (a menu for chosen followers) cannot be used here."
+            )
+            % {"keys": ", ".join(f"“{k}”" for k in imported.left_out), "platform": state.platform.label},
+            "",
+            [],
+        )
+    if imported.rule is None:
+        return "", "", []
+    who = conditional.describe_rule(menu.account, imported.rule)
+    if imported.rule == conditional.rule_of(menu):
+        return _("The draft stays for: %(who)s.") % {"who": who}, "", []
+    if not draft.may_edit:
+        return "", _("You may not change which followers this draft is for."), []
+    with transaction.atomic():
+        current = _locked_menu(request, menu.pk)
+        if str(current.revision) != str(state.revision):
+            return (
+                "",
+                _(
+                    "This menu is for other followers than the draft, and the draft was saved since "
+                    "you opened it: copy your changes, reload the page, then import again."
+                ),
+                [],
+            )
+        current.match_rule = imported.rule.to_json()
+        current.revision += 1
+        current.updated_by = request.user
+        current.save(update_fields=["match_rule", "revision", "updated_by", "updated_at"])
+    state.menu, state.revision = current, current.revision
+    said = _(
+        "The draft is now for: %(who)s (kept at once, from the menu's match rule; Undo does not change "
+        "it back)."
+    ) % {"who": who}
+    if withdraw_changed([current], request.user):  # a review made for the old rule no longer holds
+        said += " " + _("The draft is out of review now: submit it again when it is ready.")
+    return said, "", ["revision", "audience"]
+
+
+def _rule_panel(request: HtmxHttpRequest, menu: Menu) -> str:
+    """Who sees the draft (the panel beside the editor), out-of-band."""
+    from menueditor.templatetags.conditional_menus import match_rule_panel
+
+    context = match_rule_panel({"may_edit": True, "request": request}, menu) | {"oob": True}
+    return get_template("menus/_match_rule.html").render(context, request)
 
 
 @login_required

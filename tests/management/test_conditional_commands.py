@@ -62,8 +62,9 @@ def test_a_rule_the_platform_refuses_imports_nothing(account, tmp_path, matchrul
 def test_a_platform_without_conditional_menus_imports_the_menu_alone(factories, simulator, tmp_path):
     factories.account(platform="weibo", slug="wb", api_base=simulator.url)
     body = {"button": [{"type": "click", "name": "优惠", "key": "k"}], "matchrule": {"tag_id": "1"}}
-    out, _err = run("menu_import", "--account", "wb", write(tmp_path, body))
+    out, err = run("menu_import", "--account", "wb", write(tmp_path, body))
     assert Menu.objects.get(pk=int(out)).match_rule == {}
+    assert "warning: left out matchrule: Weibo accounts have one menu for every follower" in err
 
 
 def test_publish_a_conditional_draft_from_the_command_line_and_trymatch(

@@ -48,7 +48,17 @@ class Command(BaseCommand):
             if "\x00" in title:  # PostgreSQL cannot store it; the editor's title field refuses it too
                 raise CommandError(_("the title holds a control character (U+0000): remove it"))
             rules = get_platform(target.platform)
-            tree, rule = read_menu_and_rule(file, rules)  # an addconditional body carries its rule
+            # An addconditional body carries its rule; a platform without conditional menus leaves it out.
+            tree, rule, left_out = read_menu_and_rule(file, rules)
+            if left_out:
+                self.stderr.write(
+                    _(
+                        "warning: left out %(keys)s: %(platform)s accounts have one menu for every "
+                        "follower, with no match rule."
+                    )
+                    % {"keys": ", ".join(left_out), "platform": rules.label},
+                    style_func=lambda s: s,
+                )
             problems = rules.validate(tree)
             # Problems go to standard error, so that standard output holds the id alone.
             for problem in problems:

@@ -56,6 +56,7 @@ class WeChatConditional:
     """The ConditionalSupport of WeChat (menueditor/platforms/matching.py)."""
 
     os_choices = OS_CHOICES
+    rule_key = "matchrule"  # where the add call's body carries the rule
     user_id_label = _("Follower's openid or WeChat ID")
     max_domains = WECHAT.max_conditional_domains
 
@@ -123,14 +124,16 @@ class WeChatConditional:
                 data = json.loads(data)
             except ValueError as exc:  # parse() read it, so this does not happen
                 raise MenuParseError(str(exc)) from exc
-        if not isinstance(data, dict) or "matchrule" not in data:
+        if not isinstance(data, dict) or self.rule_key not in data:
             return tree, MatchRule()
-        rule = data["matchrule"]
+        rule = data[self.rule_key]
         if not isinstance(rule, dict):
-            raise MenuParseError('"matchrule" must be an object')
+            raise MenuParseError('"matchrule" must be an object', "rule_not_object")
         found = self.read_rule(rule)
         if found.is_default:
-            raise MenuParseError('"matchrule" is empty: give a tag_id, a client_platform_type or both')
+            raise MenuParseError(
+                '"matchrule" is empty: give a tag_id, a client_platform_type or both', "rule_empty"
+            )
         return tree, found
 
     # -- what WeChat would refuse, checked before sending ------------------------------------------
