@@ -223,13 +223,25 @@ def sends(account: Account, type_code: str, item: ContentItem) -> str:
     return content.sends(type_code, item) if content is not None else item.name
 
 
-def content_warnings(account: Account, tree: MenuTree | None) -> tuple[list[str], int]:
-    """Before publishing: each chosen material or article checked afresh on the platform; a line
-    for each one gone (by name when the cache knows it) and for each that could not be checked,
-    and how many were checked."""
+@dataclass
+class ContentCheck:
+    """The chosen materials and articles of a menu checked afresh on the platform."""
+
+    missing: list[str] = field(default_factory=list)  # a line for each one gone, by name
+    unchecked: list[str] = field(default_factory=list)  # a line for each the platform could not say
+    checked: int = 0
+
+    @property
+    def warnings(self) -> list[str]:
+        return [*self.missing, *self.unchecked]
+
+
+def check_content(account: Account, tree: MenuTree | None) -> ContentCheck:
+    """Before publishing (the review, menu_review, menu_publish): each chosen material or article
+    checked afresh on the platform; gone ones named (by name when the cache knows it)."""
     content = support(account)
     if content is None or tree is None:
-        return [], 0
+        return ContentCheck()
     wanted: dict[tuple[str, str], str] = {}  # (kind, id) -> field's label source
     for button in _leaves(tree):
         for (type_code, field_name), kind_code in content.pickers.items():
@@ -238,8 +250,8 @@ def content_warnings(account: Account, tree: MenuTree | None) -> tuple[list[str]
             if value and kind is not None and any(content.fetches(account, s.code) for s in kind.sources):
                 wanted.setdefault((kind_code, value), type_code)
     if not wanted:
-        return [], 0
-    warnings: list[str] = []
+        return ContentCheck()
+    found = ContentCheck(checked=len(wanted))
     calls = content.connect(account, AccountTokenStore(account))
     try:
         for (kind_code, item_id), _type_code in wanted.items():
@@ -248,15 +260,21 @@ def content_warnings(account: Account, tree: MenuTree | None) -> tuple[list[str]
             name = item.name if item is not None else item_id
             try:
                 if not calls.exists(source, item_id):
-                    warnings.append(_gone(name, item_id))
+                    found.missing.append(_gone(name, item_id))
             except PlatformError as error:
-                warnings.append(
+                found.unchecked.append(
                     _("Could not check that “%(name)s” still exists: %(hint)s")
                     % {"name": name, "hint": error.hint}
                 )
     finally:
         calls.close()
-    return warnings, len(wanted)
+    return found
+
+
+def content_warnings(account: Account, tree: MenuTree | None) -> tuple[list[str], int]:
+    """check_content as the review draws it: every line, and how many were checked."""
+    found = check_content(account, tree)
+    return found.warnings, found.checked
 
 
 def _leaves(tree: MenuTree):

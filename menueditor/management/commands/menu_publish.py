@@ -7,10 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from menueditor.management.menu_cli import add_language_argument
 from menueditor.models import Menu
-from menueditor.publishing import publish_menu
+from menueditor.pickers import check_content
+from menueditor.publishing import can_publish, publish_menu
+from menueditor.tree import MenuParseError, parse_menu
 
 
 def menu_with_id(menu_id: int) -> Menu:
@@ -49,6 +52,11 @@ class Command(BaseCommand):
             action="store_true",
             help="replace whatever the live menu is, even when changed outside this app",
         )
+        parser.add_argument(
+            "--allow-missing-content",
+            action="store_true",
+            help="publish even when a chosen material or article is no longer on the account",
+        )
         add_language_argument(parser)
 
     def handle(
@@ -59,11 +67,13 @@ class Command(BaseCommand):
         confirm_drift: bool,
         if_live: str | None,
         language: str,
+        allow_missing_content: bool = False,
         **options,
     ):
         with translation.override(language):
             publisher = user_named(user)
             menu = menu_with_id(menu_id)
+            self._check_content(menu, publisher, allow_missing_content)
             fingerprint = if_live.strip().lower() if if_live is not None else None
             try:
                 outcome = publish_menu(menu, publisher, confirm_drift=confirm_drift, if_live=fingerprint)
@@ -102,4 +112,28 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Not published [%(code)s]%(detail)s: %(hint)s")
                 % {"code": outcome.code, "detail": detail, "hint": outcome.hint}
+            )
+
+    def _check_content(self, menu: Menu, publisher, allow_missing: bool) -> None:
+        """The review's content check, before anything is sent: a chosen material or article gone
+        refuses the publish unless allowed; one the platform could not say about is a warning."""
+        if not can_publish(publisher, menu.account):
+            return  # publish_menu refuses, with the reason; no platform call for someone refused
+        try:
+            tree = parse_menu(menu.tree)
+        except MenuParseError:
+            return  # publish_menu says why it is not a menu
+        found = check_content(menu.account, tree)
+        for line in found.warnings:
+            self.stderr.write(_("warning: %(line)s") % {"line": line})
+        if found.missing and not allow_missing:
+            raise CommandError(
+                ngettext(
+                    "Not published [content]: %(count)d chosen item is no longer on the account. Choose "
+                    "another one, or run again with --allow-missing-content to publish it anyway.",
+                    "Not published [content]: %(count)d chosen items are no longer on the account. Choose "
+                    "others, or run again with --allow-missing-content to publish them anyway.",
+                    len(found.missing),
+                )
+                % {"count": len(found.missing)}
             )

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from menueditor.management.commands.menu_publish import menu_with_id, user_named
 from menueditor.management.menu_cli import add_language_argument
+from menueditor.pickers import check_content
 from menueditor.publishing import preview_publish
+from menueditor.tree import MenuParseError, MenuTree, parse_menu
 
 
 class Command(BaseCommand):
@@ -60,7 +62,19 @@ class Command(BaseCommand):
                 self.stdout.write(_("For: %(who)s") % {"who": preview.who})
             for check in getattr(preview, "checks", []):
                 self.stdout.write(f"  ✗ {check.code}: {check.message}")
+            # The review's content check: chosen materials and articles still on the account.
+            for line in check_content(
+                menu.account, getattr(preview, "draft_tree", None) or _tree(menu)
+            ).warnings:
+                self.stdout.write(_("warning: %(line)s") % {"line": line})
             self.stdout.write(f"live-fingerprint: {preview.fingerprint}")
+
+
+def _tree(menu) -> MenuTree | None:
+    try:
+        return parse_menu(menu.tree)
+    except MenuParseError:
+        return None
 
 
 def _any_superuser():
