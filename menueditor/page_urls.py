@@ -29,6 +29,7 @@ urlpatterns = [
     path("reviews/<id:pk>/", reviews.review_page, name="review_page"),
     path("reviews/<id:pk>/approve/", reviews.review_approve, name="review_approve"),
     path("reviews/<id:pk>/publish/", reviews.review_publish, name="review_publish"),
+    path("reviews/<id:pk>/reschedule/", reviews.review_reschedule, name="review_reschedule"),
     path("reviews/<id:pk>/send-back/", reviews.review_send_back, name="review_send_back"),
     path("reviews/<id:pk>/withdraw/", reviews.review_withdraw, name="review_withdraw"),
 ]

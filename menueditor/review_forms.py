@@ -6,7 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from menueditor.schedule_forms import WhenForm
+from menueditor.models import Menu
+from menueditor.schedule_forms import ScheduleForm
 
 _TEXT = {"rows": 3, "maxlength": 2000}
 
@@ -31,17 +32,24 @@ class SendBackForm(forms.Form):
     )
 
 
-class ApproveForm(WhenForm):
-    """Approve now (confirming the live menu reviewed) or at a date and time in the account's zone:
-    the button pressed says which (when=now or when=later)."""
+class ApproveForm(ScheduleForm):
+    """Approve now (confirming the live menu reviewed) or at a date and time in the account's zone,
+    optionally then switching back to another draft: the button pressed says which (when=now or
+    when=later)."""
 
     comment = forms.CharField(
         label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs=_TEXT)
     )
     live_fingerprint = forms.CharField(required=False, widget=forms.HiddenInput, max_length=128)
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, menu: Menu | None = None, **kwargs) -> None:
+        super().__init__(*args, menu=menu, **kwargs)
         self.later = self.data.get("when") == "later"
         for name in ("date", "time"):
             self.fields[name].required = self.later
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.later and data.get("revert_menu") is not None:
+            self.add_error("revert_menu", _("A switch back goes with an approval for a time."))
+        return data

@@ -94,7 +94,10 @@ def tell_submitter(review: Review, kind: str, *, outcome=None) -> bool:
 
 
 def tell_submitter_of_schedule(schedule: ScheduledPublish) -> bool:
-    """After a scheduled publish that carries out an approval ended: tell the submitter too."""
+    """After a scheduled publish that carries out an approval ended: tell the submitter too (not for
+    a campaign's switch back: its approval is the approver's own, told as its scheduler)."""
+    if schedule.revert_of_id:
+        return False
     review = (
         Review.objects.filter(schedule=schedule)
         .select_related("account", "submitted_by", "decided_by")

@@ -94,6 +94,50 @@ def approval_problem(menu: Menu, approval: Review | None = None) -> tuple[str, s
     return "", ""
 
 
+def switch_back_problem(revert_menu: Menu, live_now: str) -> str:
+    """Why this draft may not be a campaign's switch back; '' if it may.
+
+    The approval of a campaign covers its switch back (a draft the approver chose). With a second
+    person required, that draft must still be one nobody needs to look at again: its current
+    revision approved, or holding exactly the live menu now (`live_now`, the fingerprint the
+    campaign is scheduled against), which it puts back.
+    """
+    if not second_person_required(revert_menu.account):
+        return ""
+    if not approval_problem(revert_menu)[0]:
+        return ""
+    from menueditor.live_state import draft_fingerprint  # live_state reads publishing's records
+
+    if live_now and draft_fingerprint(revert_menu) == live_now:
+        return ""
+    return _(
+        "This account publishes only what another person approved: the draft to switch back to "
+        "(“%(title)s”) is neither the live menu nor approved at its current revision. Submit it for "
+        "review first, or pick another."
+    ) % {"title": revert_menu.title}
+
+
+def cover_switch_back(revert: ScheduledPublish, user, campaign: Menu) -> Review:
+    """The approval of a campaign's switch back, at the revert draft's revision now: the scheduled
+    switch back then publishes only that revision, as the campaign publishes only its own."""
+    menu = revert.menu
+    return Review.objects.create(
+        account=revert.account,
+        menu=menu,
+        title=menu.title[:100],
+        revision=menu.revision,
+        submitted_by=user,
+        note=_("Switch back after “%(title)s”.") % {"title": campaign.title},
+        state=State.APPROVED,
+        decided_by=user,
+        decided_at=timezone.now(),
+        comment=_("Covered by the approval of “%(title)s” (revision %(rev)d).")
+        % {"title": campaign.title, "rev": campaign.revision},
+        schedule=revert,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+
+
 def decide_problem(review: Review, user) -> str:
     """Why this user may not approve this submission, said in place on the review page; '' if they may."""
     if not publishing.can_publish(user, review.account):
@@ -277,11 +321,14 @@ def approve(
     live_fingerprint: str | None = None,
     run_at: datetime | None = None,
     comment: str = "",
+    revert_menu: Menu | None = None,
+    revert_at: datetime | None = None,
 ) -> Approval:
     """Approve the submitted revision: publish it now (confirming the live menu the approver saw), or
-    schedule it for run_at (wall-clock in the account's zone, or aware). ReviewError when it cannot be
-    approved (decided already, changed, own submission, a time in the past); ScheduleError's message
-    comes back as a ReviewError too."""
+    schedule it for run_at (wall-clock in the account's zone, or aware), optionally switching back
+    to revert_menu at revert_at (a campaign; the approval covers it, see switch_back_problem).
+    ReviewError when it cannot be approved (decided already, changed, own submission, a time in the
+    past); ScheduleError's message comes back as a ReviewError too."""
     account = review.account
     if not publishing.can_publish(user, account):
         raise PermissionDenied(_("You may not publish menus on this account."))
@@ -295,6 +342,8 @@ def approve(
         run_at = scheduling.from_account_time(account, run_at)
         if run_at <= timezone.now():
             raise ReviewError(_("Pick a time in the future."))
+    elif revert_menu is not None:
+        raise ReviewError(_("A switch back goes with an approval for a time: pick when to publish."))
     # The one decision: of two publishers approving at once, one UPDATE changes the row.
     won = Review.objects.filter(pk=review.pk, state=State.SUBMITTED, revision=menu.revision).update(
         state=State.APPROVED, decided_by=user, decided_at=timezone.now(), comment=comment.strip()
@@ -305,7 +354,9 @@ def approve(
     logger.info("review %s approved on %s by %s", review.pk, account.slug, user.get_username())
     if run_at is not None:
         try:
-            schedule = scheduling.schedule_publish(menu, user, run_at, approval=review)
+            schedule = scheduling.schedule_publish(
+                menu, user, run_at, revert_menu=revert_menu, revert_at=revert_at, approval=review
+            )
         except (scheduling.ScheduleError, PermissionDenied) as error:
             # Nothing is scheduled: the submission waits again, for this or another publisher.
             Review.objects.filter(pk=review.pk, state=State.APPROVED, decided_by=user).update(
@@ -347,6 +398,61 @@ def publish_approved(
     return outcome
 
 
+def open_approval(review: Review) -> bool:
+    """An approval that has not gone out and is not waiting for its time: its publish was refused,
+    held, failed or cancelled. It can be published now or scheduled again (same revision)."""
+    if review.state != State.APPROVED or review.menu_id is None:
+        return False
+    if review.publication_id and review.publication.outcome == Publication.Outcome.SUCCESS:
+        return False
+    return not (
+        review.schedule_id
+        and review.schedule.state
+        in (
+            ScheduledPublish.State.SCHEDULED,
+            ScheduledPublish.State.RUNNING,
+            ScheduledPublish.State.PUBLISHED,
+        )
+    )
+
+
+def reschedule_approved(
+    review: Review,
+    user,
+    run_at: datetime,
+    *,
+    revert_menu: Menu | None = None,
+    revert_at: datetime | None = None,
+) -> ScheduledPublish:
+    """Schedule an open approval again (its publish was held, cancelled or failed): the same revision,
+    against the live menu as it is now. ReviewError when it cannot be (see approve)."""
+    if not publishing.can_publish(user, review.account):
+        raise PermissionDenied(_("You may not publish menus on this account."))
+    refused = decide_problem(review, user)
+    if refused:
+        raise ReviewError(refused)
+    if not open_approval(review):
+        raise ReviewError(
+            _("This approval is published or scheduled already: there is nothing to reschedule.")
+        )
+    menu = Menu.objects.select_related("account").filter(pk=review.menu_id).first()
+    if menu is None:
+        raise ReviewError(_("The draft was deleted."))
+    code, hint = approval_problem(menu, review)
+    if code:
+        raise ReviewError(hint)
+    try:
+        schedule = scheduling.schedule_publish(
+            menu, user, run_at, revert_menu=revert_menu, revert_at=revert_at, approval=review
+        )
+    except scheduling.ScheduleError as error:
+        raise ReviewError(str(error)) from error
+    review.refresh_from_db()
+    logger.info("review %s rescheduled on %s by %s", review.pk, review.account.slug, user.get_username())
+    _tell(review, "approved")
+    return schedule
+
+
 def _tell(review: Review, kind: str, **extra) -> None:
     from menueditor.review_mail import tell_submitter
 
@@ -374,10 +480,12 @@ def _name(user) -> str:
 
 def steps(review: Review) -> list[Step]:
     """Every step of this review, in order: submitted, the decision, and what the approval led to."""
+    schedule = review.schedule
+    switch_back = schedule is not None and schedule.revert_of_id is not None  # cover_switch_back's
     found = [
         Step(
             "submitted",
-            _("Submitted for review"),
+            _("Chosen as the switch back") if switch_back else _("Submitted for review"),
             _name(review.submitted_by),
             review.submitted_at,
             review.note,
@@ -400,7 +508,6 @@ def steps(review: Review) -> list[Step]:
                 review,
             )
         )
-    schedule = review.schedule
     if schedule is not None:
         when = scheduling.shown_time(review.account, schedule.run_at)
         found.append(

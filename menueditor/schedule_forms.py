@@ -38,8 +38,10 @@ class ScheduleForm(WhenForm):
     revert_date = forms.DateField(label=_("Switch-back date"), required=False, widget=_DATE)
     revert_time = forms.TimeField(label=_("Switch-back time"), required=False, widget=_TIME)
 
-    def __init__(self, *args, menu: Menu, **kwargs) -> None:
+    def __init__(self, *args, menu: Menu | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if menu is None:  # a review whose draft was deleted: nothing to switch back from
+            return
         # The account's other drafts (archived ones are put away): a switch back stays on the account.
         self.fields["revert_menu"].queryset = (
             Menu.objects.filter(account=menu.account, archived_at__isnull=True)

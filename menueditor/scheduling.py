@@ -126,9 +126,9 @@ def schedule_publish(
     account = menu.account
     if not publishing.can_publish(user, account):
         raise PermissionDenied(_("You may not publish menus on this account."))
-    from menueditor.reviews import approval_problem  # reviews builds on this module
+    from menueditor import reviews  # reviews builds on this module
 
-    code, hint = approval_problem(menu, approval)
+    code, hint = reviews.approval_problem(menu, approval)
     if code:
         raise ScheduleError(hint)
     run_at = from_account_time(account, run_at)
@@ -141,6 +141,8 @@ def schedule_publish(
         revert_at = from_account_time(account, revert_at)
         if revert_at <= run_at:
             raise ScheduleError(_("Switch back after the publish, not before it."))
+        if revert_menu.pk == menu.pk:
+            raise ScheduleError(_("Switch back to another draft, not to the one being published."))
         _check_draft(revert_menu)
     _check_draft(menu)
     # Read now, outside any transaction: the live menu the person schedules against.
@@ -150,6 +152,10 @@ def schedule_publish(
             _("The live menu could not be read, so nothing was scheduled: %(hint)s")
             % {"hint": preview.outcome.hint}
         )
+    if revert_menu is not None:
+        refused = reviews.switch_back_problem(revert_menu, preview.fingerprint)
+        if refused:
+            raise ScheduleError(refused)
     language = translation.get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
         schedule = ScheduledPublish.objects.create(
@@ -175,6 +181,9 @@ def schedule_publish(
             )  # its expected live menu is the campaign's, known once that is published
             revert.task_id = _enqueue(revert.pk, revert_at)
             revert.save(update_fields=["task_id"])
+            if approval is not None or reviews.second_person_required(account):
+                # The campaign's approval covers the switch back: only this revision of it goes out.
+                reviews.cover_switch_back(revert, user, menu)
     logger.info("scheduled menu %s on %s for %s", menu.pk, account.slug, run_at.isoformat())
     return schedule
 

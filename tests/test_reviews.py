@@ -319,3 +319,156 @@ def test_the_command_line_follows_the_same_rule(simulator, draft, editor, publis
         "menu_publish", str(draft.pk), "--user", "publisher", "--confirm-drift"
     )  # approved: goes out
     assert simulator.wechat_menu == CAMPAIGN_MENU
+
+
+# -- a campaign's switch back, approved with it ------------------------------------------------------
+
+EVERYDAY_MENU = {"button": [{"type": "click", "name": "日常", "key": "EVERYDAY"}]}
+
+
+@pytest.fixture
+def everyday(account, factories, publisher) -> Menu:
+    return factories.menu(account, tree=EVERYDAY_MENU, title="Everyday", user=publisher)
+
+
+def switch_back_of(schedule: ScheduledPublish) -> ScheduledPublish:
+    return ScheduledPublish.objects.select_related("review").get(revert_of=schedule)
+
+
+def test_approving_a_campaign_with_a_switch_back_publishes_both_in_turn(
+    simulator, draft, everyday, editor, publisher
+):
+    assert publish_menu(everyday, publisher, confirm_drift=True).ok
+    review = reviews.submit(draft, editor, "Double 11, then back")
+    schedule = reviews.approve(
+        review, publisher, run_at=soon(60), revert_menu=everyday, revert_at=soon(120)
+    ).schedule
+    revert = switch_back_of(schedule)
+    assert (revert.menu, revert.created_by) == (everyday, publisher)
+    # The approval covers the switch back: an approval of its revision now, linked to it.
+    assert (revert.review.state, revert.review.revision, revert.review.decided_by) == (
+        State.APPROVED,
+        everyday.revision,
+        publisher,
+    )
+
+    the_time_comes(schedule)
+    run_worker()
+    assert simulator.wechat_menu == CAMPAIGN_MENU
+    the_time_comes(revert)
+    run_worker()
+
+    assert ScheduledPublish.objects.get(pk=revert.pk).state == ScheduledPublish.State.PUBLISHED
+    assert simulator.wechat_menu == EVERYDAY_MENU
+    assert len(simulator.requests_to(CREATE)) == 3  # everyday, campaign, everyday again
+    labels = [s.label for s in reviews.account_steps(draft.account)]
+    assert "Chosen as the switch back" in labels
+    # The editor hears about their campaign, not about the approver's switch back.
+    assert not [m for m in mail.outbox if m.to == ["editor@example.com"] and "Everyday" in m.subject]
+
+
+def test_a_switch_back_changed_after_the_approval_does_not_go_out(
+    simulator, draft, everyday, editor, publisher
+):
+    review = reviews.submit(draft, editor)
+    schedule = reviews.approve(
+        review, publisher, run_at=soon(60), revert_menu=everyday, revert_at=soon(120)
+    ).schedule
+    revert = switch_back_of(schedule)
+    save(everyday, editor, "Not approved")
+
+    the_time_comes(schedule)
+    run_worker()
+    the_time_comes(revert)
+    run_worker()
+
+    revert.refresh_from_db()
+    assert (revert.state, revert.code) == (ScheduledPublish.State.FAILED, "changed")
+    assert simulator.wechat_menu == CAMPAIGN_MENU
+
+
+def test_a_switch_back_needs_a_time_to_approve_for(draft, everyday, editor, publisher):
+    review = reviews.submit(draft, editor)
+    with pytest.raises(ReviewError, match="goes with an approval for a time"):
+        reviews.approve(review, publisher, revert_menu=everyday, revert_at=soon(120))
+    with pytest.raises(ReviewError, match="after the publish"):
+        reviews.approve(review, publisher, run_at=soon(120), revert_menu=everyday, revert_at=soon(60))
+    review.refresh_from_db()
+    assert review.state == State.SUBMITTED
+    assert ScheduledPublish.objects.count() == 0
+
+
+def test_with_a_second_person_the_switch_back_is_the_live_menu_or_approved(
+    simulator, draft, everyday, factories, editor, publisher, second_publisher
+):
+    assert publish_menu(everyday, publisher, confirm_drift=True).ok  # before the setting: live now
+    account = draft.account
+    account.second_approver = True
+    account.save()
+    unreviewed = factories.menu(account, tree={"button": [{"type": "click", "name": "新", "key": "N"}]})
+    review = reviews.submit(draft, editor)
+
+    with pytest.raises(ReviewError, match="neither the live menu nor approved"):
+        reviews.approve(
+            review, second_publisher, run_at=soon(60), revert_menu=unreviewed, revert_at=soon(120)
+        )
+    review.refresh_from_db()
+    assert review.state == State.SUBMITTED and ScheduledPublish.objects.count() == 0
+
+    schedule = reviews.approve(
+        review, second_publisher, run_at=soon(60), revert_menu=everyday, revert_at=soon(120)
+    ).schedule
+    revert = switch_back_of(schedule)
+    the_time_comes(schedule)
+    run_worker()
+    the_time_comes(revert)
+    run_worker()
+    revert.refresh_from_db()
+    assert revert.state == ScheduledPublish.State.PUBLISHED, revert.hint
+    assert simulator.wechat_menu == EVERYDAY_MENU
+
+
+# -- an approval whose scheduled publish did not go out ------------------------------------------------
+
+
+def test_a_held_approval_is_scheduled_again_and_goes_out(simulator, draft, everyday, editor, publisher):
+    review = reviews.submit(draft, editor)
+    schedule = reviews.approve(review, publisher, run_at=soon(60)).schedule
+    assert not reviews.open_approval(Review.objects.get(pk=review.pk))
+    assert publish_menu(everyday, publisher, confirm_drift=True).ok  # the live menu changes meanwhile
+    the_time_comes(schedule)
+    run_worker()
+    schedule.refresh_from_db()
+    assert schedule.state == ScheduledPublish.State.HELD
+    review.refresh_from_db()
+    assert reviews.open_approval(review)
+
+    again = reviews.reschedule_approved(review, publisher, soon(60))
+    review.refresh_from_db()
+    assert review.schedule == again and again.pk != schedule.pk
+    the_time_comes(again)
+    run_worker()
+    again.refresh_from_db()
+    assert again.state == ScheduledPublish.State.PUBLISHED
+    assert simulator.wechat_menu == CAMPAIGN_MENU
+    review.refresh_from_db()
+    assert not reviews.open_approval(review)
+    with pytest.raises(ReviewError, match="nothing to reschedule"):
+        reviews.reschedule_approved(review, publisher, soon(60))
+
+
+def test_a_cancelled_approval_is_scheduled_again_unless_the_draft_changed(
+    draft, editor, publisher, factories
+):
+    review = reviews.submit(draft, editor)
+    cancel_schedule(reviews.approve(review, publisher, run_at=soon(600)).schedule, publisher)
+    review.refresh_from_db()
+    assert reviews.open_approval(review)
+    with pytest.raises(PermissionDenied):
+        reviews.reschedule_approved(review, editor, soon(60))
+    with pytest.raises(ReviewError, match="future"):
+        reviews.reschedule_approved(review, publisher, timezone.now())
+    save(draft, editor, "Changed after approval")
+    with pytest.raises(ReviewError, match="changed after it was approved"):
+        reviews.reschedule_approved(review, publisher, soon(60))
+    assert ScheduledPublish.objects.filter(state=ScheduledPublish.State.SCHEDULED).count() == 0

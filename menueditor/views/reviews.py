@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from menueditor import publishing, reviews, scheduling
-from menueditor.models import Menu, Review, ScheduledPublish
+from menueditor.models import Menu, Review
 from menueditor.platforms import get_platform
 from menueditor.review_forms import ApproveForm, SendBackForm, SubmitForm
+from menueditor.schedule_forms import ScheduleForm
 from menueditor.tree import MenuParseError
 from menueditor.views.pages import report_outcome
 
@@ -83,7 +84,12 @@ def menu_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _page(
-    request: HttpRequest, review: Review, approve_form=None, send_back_form=None, status=200
+    request: HttpRequest,
+    review: Review,
+    approve_form=None,
+    send_back_form=None,
+    status=200,
+    reschedule_form=None,
 ) -> HttpResponse:
     account = review.account
     menu = review.menu
@@ -94,15 +100,10 @@ def _page(
         reviews.withdraw_changed([menu])
         review.refresh_from_db()
         waiting = False
-    approved_open = (
-        review.state == Review.State.APPROVED
-        and menu is not None
-        and not (review.publication_id and review.publication.outcome == "success")
-        and not (
-            review.schedule_id
-            and review.schedule.state in (ScheduledPublish.State.SCHEDULED, ScheduledPublish.State.RUNNING)
-        )
-    )
+    approved_open = reviews.open_approval(review)
+    # Approved, not gone out, and the draft changed since: only a new submission can go out.
+    outdated = approved_open and menu.revision != review.revision
+    approved_open = approved_open and not outdated
     may_publish = publishing.can_publish(request.user, account)
     preview = None
     if menu is not None and may_publish and (waiting or approved_open):
@@ -112,13 +113,16 @@ def _page(
         "account": account,
         "menu": menu,
         "waiting": waiting,
-        "approved_open": approved_open and menu.revision == review.revision,
+        "approved_open": approved_open,
+        "approval_outdated": outdated,
+        "may_submit": menu is not None and reviews.must_submit(request.user, account),
         "may_publish": may_publish,
         "may_edit": publishing.can_edit(request.user, account),
         "cannot_decide": reviews.decide_problem(review, request.user),
         "preview": preview,
         "approve_form": approve_form
-        or ApproveForm(initial={"live_fingerprint": preview.fingerprint if preview else ""}),
+        or ApproveForm(initial={"live_fingerprint": preview.fingerprint if preview else ""}, menu=menu),
+        "reschedule_form": reschedule_form or ScheduleForm(menu=menu),
         "send_back_form": send_back_form or SendBackForm(),
         "zone": scheduling.account_zone(account).key,
         "platform": get_platform(account.platform),
@@ -144,7 +148,7 @@ def _require_publisher(request: HttpRequest, review: Review) -> None:
 def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
     review = _reachable_review(request, pk)
     _require_publisher(request, review)
-    form = ApproveForm(request.POST)
+    form = ApproveForm(request.POST, menu=review.menu)
     if not form.is_valid():
         return _page(request, review, approve_form=form, status=400)
     data = form.cleaned_data
@@ -155,6 +159,8 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
             live_fingerprint=data["live_fingerprint"] or None,
             run_at=data.get("run_at") if form.later else None,
             comment=data["comment"],
+            revert_menu=data.get("revert_menu"),
+            revert_at=data.get("revert_at"),
         )
     except reviews.ReviewError as error:
         form.add_error(None, str(error))
@@ -200,6 +206,31 @@ def review_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if outcome.ok:
         return redirect("home")
     return redirect("review_page", pk=review.pk)
+
+
+@login_required
+@require_POST
+def review_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Schedule again an approval whose scheduled publish was held, cancelled or failed."""
+    review = _reachable_review(request, pk)
+    _require_publisher(request, review)
+    form = ScheduleForm(request.POST, menu=review.menu)
+    if not form.is_valid():
+        return _page(request, review, reschedule_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        schedule = reviews.reschedule_approved(
+            review, request.user, data["run_at"], revert_menu=data["revert_menu"], revert_at=data["revert_at"]
+        )
+    except reviews.ReviewError as error:
+        form.add_error(None, str(error))
+        return _page(request, review, reschedule_form=form, status=409)
+    messages.success(
+        request,
+        _("Scheduled again: “%(title)s” goes live at %(when)s.")
+        % {"title": review.title, "when": scheduling.shown_time(review.account, schedule.run_at)},
+    )
+    return redirect("home")
 
 
 @login_required

@@ -235,3 +235,92 @@ def test_a_deleted_draft_leaves_its_review_readable_and_undecidable(approval, dr
         "Review and approval"
         in publisher.get(reverse("account_history", args=[approval.a.slug])).content.decode()
     )
+
+
+def _later(team, **offset) -> dict:
+    at = in_account_time(team.a, timezone.now() + timedelta(**offset))
+    return {"date": f"{at:%Y-%m-%d}", "time": f"{at:%H:%M}"}
+
+
+def _switch_back(team, menu, **offset) -> dict:
+    at = _later(team, **offset)
+    return {"revert_menu": menu.pk, "revert_date": at["date"], "revert_time": at["time"]}
+
+
+def test_approving_for_a_time_can_switch_back_to_another_draft(approval, draft, factories):
+    everyday = factories.menu(approval.a, title="Everyday", user=approval.publisher)
+    elsewhere = factories.menu(approval.b, title="Tea menu")
+    review = submit(approval, draft)
+    publisher = client_for(approval.publisher)
+    page = publisher.get(reverse("review_page", args=[review.pk])).content.decode()
+    assert "Then switch back" in page and f'<option value="{everyday.pk}">Everyday</option>' in page
+    assert "Tea menu" not in page
+
+    now_with_switch_back = publisher.post(
+        reverse("review_approve", args=[review.pk]),
+        {"when": "now", **_switch_back(approval, everyday, days=2)},
+    )
+    assert now_with_switch_back.status_code == 400
+    assert "A switch back goes with an approval for a time." in now_with_switch_back.content.decode()
+    other_team = publisher.post(
+        reverse("review_approve", args=[review.pk]),
+        {"when": "later", **_later(approval, days=1), **_switch_back(approval, elsewhere, days=2)},
+    )
+    assert other_team.status_code == 400 and 'class="errorlist' in other_team.content.decode()
+    assert approval.sim.requests_to(CREATE) == [] and ScheduledPublish.objects.count() == 0
+
+    response = publisher.post(
+        reverse("review_approve", args=[review.pk]),
+        {"when": "later", **_later(approval, days=1), **_switch_back(approval, everyday, days=2)},
+    )
+    assert response.status_code == 302
+    schedule = ScheduledPublish.objects.get(revert_of__isnull=True)
+    revert = ScheduledPublish.objects.get(revert_of=schedule)
+    assert (schedule.menu, revert.menu, schedule.review.pk) == (draft, everyday, review.pk)
+    assert revert.review.state == "approved"  # the approval covers it
+    history = publisher.get(reverse("account_history", args=[approval.a.slug])).content.decode()
+    assert "Chosen as the switch back" in history
+
+
+def test_a_cancelled_approval_is_scheduled_again_from_the_review_page(approval, draft):
+    review = submit(approval, draft)
+    publisher = client_for(approval.publisher)
+    publisher.post(reverse("review_approve", args=[review.pk]), {"when": "later", **_later(approval, days=1)})
+    first = ScheduledPublish.objects.get()
+    page = publisher.get(reverse("review_page", args=[review.pk])).content.decode()
+    assert 'id="reschedule"' not in page  # scheduled: cancel or move it on home
+    publisher.post(reverse("schedule_cancel", args=[first.pk]))
+
+    page = publisher.get(reverse("review_page", args=[review.pk])).content.decode()
+    assert "Its scheduled publish was cancelled" in page
+    assert 'id="reschedule"' in page and 'id="publish-approved"' in page
+    url = reverse("review_reschedule", args=[review.pk])
+    assert client_for(approval.editor).post(url, _later(approval, days=1)).status_code == 403
+    bad = publisher.post(url, {"date": "2020-01-01", "time": "00:00"})
+    assert bad.status_code == 409 and "Pick a time in the future." in bad.content.decode()
+    assert publisher.post(url, {"date": "x", "time": ""}).status_code == 400
+
+    response = publisher.post(url, _later(approval, days=1))
+    assert response.status_code == 302
+    again = ScheduledPublish.objects.get(state="scheduled")
+    assert again.pk != first.pk and again.review.pk == review.pk
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any(m.startswith("Scheduled again") for m in messages)
+
+
+def test_an_approval_outdated_by_a_change_says_to_submit_again(approval, draft):
+    review = submit(approval, draft)
+    publisher = client_for(approval.publisher)
+    publisher.post(reverse("review_approve", args=[review.pk]), {"when": "later", **_later(approval, days=1)})
+    publisher.post(reverse("schedule_cancel", args=[ScheduledPublish.objects.get().pk]))
+    draft.refresh_from_db()
+    draft.tree = {"button": [{"type": "click", "name": "Changed", "key": "K"}]}
+    draft.revision += 1
+    draft.save()
+
+    for user in (approval.publisher, approval.editor):
+        page = client_for(user).get(reverse("review_page", args=[review.pk])).content.decode()
+        assert 'id="approval-outdated"' in page and "Submit the draft for review again." in page
+        assert 'id="reschedule"' not in page and 'id="publish-approved"' not in page
+    editor_view = client_for(approval.editor).get(reverse("review_page", args=[review.pk])).content.decode()
+    assert reverse("menu_submit", args=[draft.pk]) in editor_view
