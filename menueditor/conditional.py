@@ -235,6 +235,14 @@ def _drift(account: Account, rule: MatchRule, live_tree: MenuTree | None) -> tup
     return True, describe_changes(base, live_tree)
 
 
+def _compared(
+    account: Account, rule: MatchRule, live_tree: MenuTree | None, tree: MenuTree, drifted: bool
+) -> dict[str, MenuTree | None]:
+    """The menus a drift refusal carries for the two phones (views/compare.py)."""
+    base = _baseline(account, rule)[1] if drifted else None
+    return {"live_tree": live_tree, "drift_base": base, "draft_tree": tree}
+
+
 def resolve_interrupted(account: Account, live: LiveSet) -> int:
     """Settle conditional publishes and deletes left pending or unknown, by the live set (under the lease)."""
     stale = list(
@@ -377,13 +385,21 @@ def publish_conditional(
                     changes = changes or [
                         _("the live menu was published again (from this app) after your review")
                     ]
-                    outcome = publishing._drift_outcome(changes, live_fingerprint(live_tree))
-                    outcome.publish_changes = describe_changes(live_tree, tree)
-                    return outcome
+                    return publishing._drift_outcome(
+                        changes,
+                        live_fingerprint(live_tree),
+                        publish_changes=describe_changes(live_tree, tree),
+                        **_compared(account, rule, live_tree, tree, drifted),
+                    )
             elif not confirm_drift:
                 drifted, changes = _drift(account, rule, live_tree)
                 if drifted:
-                    return publishing._drift_outcome(changes, live_fingerprint(live_tree))
+                    return publishing._drift_outcome(
+                        changes,
+                        live_fingerprint(live_tree),
+                        publish_changes=describe_changes(live_tree, tree),
+                        **_compared(account, rule, live_tree, tree, drifted),
+                    )
             checks = conditional.check_before_send(live, tree, rule)
             if checks:
                 return _checks_outcome(checks)

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -59,6 +60,7 @@ class Outcome:
     live_tree: MenuTree | None = None
     drift_base: MenuTree | None = None
     draft_tree: MenuTree | None = None
+    console_replies: dict[tuple[int, ...], str] = field(default_factory=dict)  # "drift": lost by publishing
 
 
 @dataclass
@@ -269,7 +271,9 @@ def _drift(account: Account, client, live: LiveMenu) -> tuple[bool, list[str]]:
     return True, describe_changes(base, live.tree, get_platform(account.platform))
 
 
-def _drift_outcome(changes: list[str], fingerprint: str) -> Outcome:
+def _drift_outcome(changes: list[str], fingerprint: str, **compared: Any) -> Outcome:
+    """The refusal of a publish that no review confirmed; compared: the menus for the two phones
+    (live_tree, drift_base, draft_tree, publish_changes, console_replies), when the caller has them."""
     return Outcome(
         False,
         "drift",
@@ -281,6 +285,7 @@ def _drift_outcome(changes: list[str], fingerprint: str) -> Outcome:
         ),
         changes=changes,
         fingerprint=fingerprint,
+        **compared,
     )
 
 
@@ -304,6 +309,7 @@ def _changed_since_review(account: Account, client, live: LiveMenu, tree: MenuTr
         live_tree=live.tree,
         drift_base=_baseline(account, client)[1] if drifted else None,
         draft_tree=tree,
+        console_replies=live.console_replies,
     )
 
 
@@ -426,7 +432,15 @@ def publish_menu(menu: Menu, user, *, confirm_drift: bool = False, if_live: str 
                     elif not confirm_drift:
                         drifted, changes = _drift(account, client, live)
                         if drifted:
-                            return _drift_outcome(changes, live_fingerprint(live.tree))
+                            return _drift_outcome(
+                                changes,
+                                live_fingerprint(live.tree),
+                                live_tree=live.tree,
+                                drift_base=_baseline(account, client)[1],
+                                draft_tree=tree,
+                                publish_changes=describe_changes(live.tree, tree, rules),
+                                console_replies=live.console_replies,
+                            )
             except PlatformError as error:
                 return _failure(account, error, action=action, user=user, menu=menu, payload=payload)
             # Committed before the call: whatever happens next, the history shows this publish.

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from menueditor import live_state, publishing
-from menueditor.models import Publication
+from menueditor.models import Menu, Publication
 from menueditor.platforms import get_platform
 from menueditor.reviews import account_steps
 from menueditor.tree import MenuParseError, MenuTree
-from menueditor.views.compare import mark_history, preview_items
+from menueditor.views.compare import drift_comparison, mark_history, preview_items, review_comparison
 from menueditor.views.pages import editor_url, reachable_account, report_outcome
 from menueditor.views.schedules import upcoming_for
 
@@ -113,9 +113,7 @@ def publication_republish(request: HttpRequest, pk: int) -> HttpResponse:
         if tree is None:
             messages.error(request, _("This entry holds no menu to publish."))
             return redirect("account_history", slug=account.slug)
-        publication.preview = preview_items(get_platform(account.platform), tree)
-        context = {"entry": publication, "account": account, "platform": get_platform(account.platform)}
-        return render(request, "menus/confirm_republish.html", context)
+        return _confirm_republish(request, publication, tree)
     # The past menu is in a draft first, so whatever the platform answers, nothing is lost; a draft
     # that already holds it is reused, so publishing again does not add a draft each time.
     try:
@@ -123,10 +121,14 @@ def publication_republish(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError as error:
         messages.error(request, str(error))
         return redirect("account_history", slug=account.slug)
-    outcome = publishing.publish_menu(menu, request.user)
-    if not outcome.ok and outcome.code in ("drift", "invalid", "review"):
-        # Nothing was sent; the restored draft's editor shows the differences or problems and can
-        # publish from there once the user has looked.
+    # Set once the person saw the live menu changed elsewhere and confirmed replacing exactly that one.
+    if_live = request.POST.get("live_fingerprint", "").strip() or None
+    outcome = publishing.publish_menu(menu, request.user, if_live=if_live)
+    if not outcome.ok and outcome.code == "drift":
+        # Nothing was sent: the differences as the review shows them, to confirm or to leave.
+        return _confirm_republish(request, publication, payload_tree(publication), outcome=outcome, menu=menu)
+    if not outcome.ok and outcome.code in ("invalid", "review"):
+        # Nothing was sent; the restored draft's editor shows the problems and can publish from there.
         report_outcome(request, outcome)
         return redirect(editor_url(menu))
     if outcome.ok:
@@ -134,3 +136,29 @@ def publication_republish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The menu of %(when)s is live again.") % {"when": when})
     report_outcome(request, outcome)
     return redirect("account_history", slug=account.slug)
+
+
+def _confirm_republish(
+    request: HttpRequest,
+    publication: Publication,
+    tree: MenuTree | None,
+    *,
+    outcome: publishing.Outcome | None = None,
+    menu: Menu | None = None,
+) -> HttpResponse:
+    """The question before publishing an entry again; after a drift refusal, the live menu's changes
+    and what publishing would change as two phones each, with a confirmation against that live menu."""
+    account = publication.account
+    platform = get_platform(account.platform)
+    publication.preview = preview_items(platform, tree) if tree is not None else None
+    context = {"entry": publication, "account": account, "platform": platform, "outcome": outcome}
+    if outcome is not None:
+        context |= {
+            "drift_cmp": drift_comparison(platform, outcome),
+            "review_cmp": review_comparison(platform, outcome, outcome.draft_tree)
+            if outcome.draft_tree is not None
+            else None,
+            "restored_url": editor_url(menu) if menu is not None else "",
+        }
+    status = 409 if outcome is not None else 200
+    return render(request, "menus/confirm_republish.html", context, status=status)

@@ -104,6 +104,10 @@ def test_a_conditional_menu_changed_elsewhere_is_drift(tagged, wechat_menu, vip_
     outcome = publish_menu(vip_draft, publisher)
     assert outcome.code == "drift"
     assert any("别处改的" in change for change in outcome.changes)
+    # The menus for the two phones: what was published for the rule, and its live menu now.
+    assert outcome.drift_base.buttons[0].name != "别处改的"
+    assert outcome.live_tree.buttons[0].name == "别处改的"
+    assert outcome.draft_tree is not None and outcome.publish_changes
     assert publish_menu(vip_draft, publisher, confirm_drift=True).ok
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from menueditor.models import Publication
 from menueditor.publishing import delete_live_menu, preview_publish, publish_menu, pull_menu
+from menueditor.tree import parse_menu
 
 from .conftest import paths, snapshot
 
@@ -48,6 +49,11 @@ def test_a_menu_changed_elsewhere_stops_the_publish_and_shows_the_difference(
     assert simulator.wechat_menu == ELSEWHERE
     assert snapshot(wechat_menu) == before
     assert Publication.objects.count() == 1  # nothing was sent: only the first publish is recorded
+    # The menus compared, for the two phones of pages that did not come from a review (publish again).
+    assert outcome.drift_base.to_json() == parse_menu(wechat_menu.tree).to_json()
+    assert outcome.live_tree.to_json() == parse_menu(ELSEWHERE).to_json()
+    assert outcome.draft_tree.to_json() == parse_menu(wechat_menu.tree).to_json()
+    assert "Removed “官网” (Open web page) from menu bar position 2" in outcome.publish_changes
 
     confirmed = publish_menu(wechat_menu, publisher, confirm_drift=True)
     assert confirmed.ok

@@ -1,6 +1,7 @@
 """An account's history: entries with their own preview, restore into a draft, publish again."""
 
 import json
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -234,15 +235,52 @@ def test_publish_again_failure_shows_the_hint_and_keeps_the_draft(team):
     assert parse_menu(team.sim.wechat_menu).to_json() == parse_menu(NEW_MENU).to_json()
 
 
-def test_publish_again_after_a_change_elsewhere_opens_the_restored_draft(team):
+def test_publish_again_after_a_change_elsewhere_shows_it_as_two_phones_and_asks(team):
     old = publish(team, OLD_MENU)
     team.sim.reset()  # the live menu disappears, as when someone deletes it in the platform's console
-    response = client_for(team.publisher).post(reverse("publication_republish", args=[old.pk]))
+    client = client_for(team.publisher)
+    response = client.post(reverse("publication_republish", args=[old.pk]))
     restored = Menu.objects.order_by("-pk").first()
-    assert response.status_code == 302
-    assert response.url != reverse("account_history", args=["coffee"])
+    assert response.status_code == 409
     assert parse_menu(restored.tree).to_json() == parse_menu(OLD_MENU).to_json()
     assert team.sim.wechat_menu is None  # nothing was sent without confirmation
+    page = response.content.decode()
+    drift = page[page.index('class="drift"') : page.index("If you publish now")]
+    # What happened live, as two phones: what was published here, and nothing live now.
+    assert "Last published from here" in drift and "Live now" in drift
+    assert 'title="今日歌曲"' in drift and "No menu: followers see only the text box." in drift
+    assert "the whole menu is removed" in drift
+    # And what publishing again would put back, its buttons marked as added.
+    review = page[page.index("If you publish now") :]
+    after = review[review.index("compare-after") : review.index("</figure>", review.index("compare-after"))]
+    assert "After publishing" in after and after.count("mark mark-added") == 4  # each button of the menu
+    assert "Added “今日歌曲” (Click (send key)) at menu bar position 1" in review
+    assert 'href="' + reverse("menu_edit", args=[restored.pk]) in page
+
+    # Confirming replaces exactly the live menu shown, without another draft.
+    fingerprint = re.search(r'name="live_fingerprint" value="([0-9a-f]*)"', page).group(1)
+    drafts = Menu.objects.count()
+    response = client.post(reverse("publication_republish", args=[old.pk]), {"live_fingerprint": fingerprint})
+    assert response.status_code == 302 and response.url == reverse("account_history", args=["coffee"])
+    assert parse_menu(team.sim.wechat_menu).to_json() == parse_menu(OLD_MENU).to_json()
+    assert Menu.objects.count() == drafts
+
+
+def test_publish_again_confirmed_against_a_live_menu_that_changed_again_sends_nothing(team):
+    old = publish(team, OLD_MENU)
+    team.sim.reset()
+    client = client_for(team.publisher)
+    page = client.post(reverse("publication_republish", args=[old.pk])).content.decode()
+    fingerprint = re.search(r'name="live_fingerprint" value="([0-9a-f]*)"', page).group(1)
+    team.sim.wechat_menu = NEW_MENU  # someone publishes in the console meanwhile
+
+    response = client.post(reverse("publication_republish", args=[old.pk]), {"live_fingerprint": fingerprint})
+
+    assert response.status_code == 409
+    assert team.sim.wechat_menu == NEW_MENU
+    page = response.content.decode()
+    assert 'title="新菜单"' in page  # the live menu the confirmation would now replace
+    assert re.search(r'name="live_fingerprint" value="([0-9a-f]+)"', page).group(1) != fingerprint
 
 
 def test_history_of_real_publishes_pulls_and_deletes(team):
