@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account
 from menueditor import publishing
 from menueditor.forms import MenuTreeField
-from menueditor.models import Menu, Publication
+from menueditor.models import Menu, Publication, Review
 from menueditor.parse_messages import explain
 from menueditor.tree import MenuParseError, parse_menu
 
@@ -169,3 +169,50 @@ class PublicationAdmin(admin.ModelAdmin):
                     % {"title": menu.title, "account": menu.account},
                     messages.SUCCESS,
                 )
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Submissions for review and their decisions, to look up: read-only, like the history. They are
+    made and decided on the review pages (menueditor/reviews.py), where the rules hold."""
+
+    list_display = ["submitted_at", "account", "title", "revision", "state", "submitted_by", "decided_by"]
+    # People to filter by: only those of the reviews this user may see.
+    list_filter = [
+        "state",
+        ("account", AssignedAccountFilter),
+        ("submitted_by", admin.RelatedOnlyFieldListFilter),
+        ("decided_by", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["title", "note", "comment", "account__name", "account__slug"]
+    list_select_related = ["account", "submitted_by", "decided_by"]
+    date_hierarchy = "submitted_at"
+    fields = [
+        "account",
+        "menu",
+        "title",
+        "revision",
+        "state",
+        "submitted_by",
+        "submitted_at",
+        "note",
+        "decided_by",
+        "decided_at",
+        "comment",
+        "schedule",
+        "publication",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(account__in=Account.objects.for_user(request.user))
+
+    # A decision is made on the review page (with its checks and mails), never by editing a row.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
