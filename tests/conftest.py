@@ -15,3 +15,12 @@ def _default_language_in_every_test():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache_in_every_test():
+    """Cached platform lists (follower tags) are keyed by account pk, which tests reuse: start empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
