@@ -49,7 +49,7 @@ from menueditor.platforms import PlatformRules, Problem, get_platform
 from menueditor.reviews import may_publish_directly, withdraw_changed
 from menueditor.structure import apply_edit
 from menueditor.tree import MenuParseError, MenuTree, parse_menu
-from menueditor.views.reviews import editor_review_bar
+from menueditor.views.reviews import editor_review_bar, review_bar_oob
 
 TEMPLATE = "menus/editor.html"
 MAX_IMPORT_BYTES = 256 * 1024  # a full menu is a few kilobytes
@@ -438,6 +438,7 @@ def menu_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         state.message = _("Saved. The draft is out of review now: submit it again when it is ready.")
     if request.htmx:
         response = _fragments(request, state, ["revision", "conflict", "message", *LIVE_PARTS])
+        response.write(review_bar_oob(request, current))  # the review state after this save
         response["HX-Trigger"] = "editor-saved"
         return response
     messages.success(request, _("Saved."))

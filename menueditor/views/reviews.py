@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -278,3 +279,12 @@ def editor_review_bar(user, menu: Menu) -> dict:
         "may_submit": reviews.must_submit(user, account),
         "may_decide": latest is not None and not reviews.decide_problem(latest, user),
     }
+
+
+def review_bar_oob(request: HttpRequest, menu: Menu) -> str:
+    """The editor's review bar, out-of-band for a save's answer: what the save did to the review
+    (taken out of review, an approval it outdated); '' on accounts without review."""
+    bar = editor_review_bar(request.user, menu)
+    if not bar:
+        return ""
+    return render_to_string("menus/_review_bar.html", {"review_bar": bar, "menu": menu, "oob": True}, request)

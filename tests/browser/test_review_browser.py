@@ -134,3 +134,34 @@ def test_submit_send_back_resubmit_approve_for_a_time_and_the_worker_publishes(
         publisher_context.close()
     assert "Starting worker" in log, log
     assert not editor_errors and not publisher_errors, editor_errors + publisher_errors
+
+
+def test_a_save_takes_the_draft_out_of_review_and_the_bar_says_so_at_once(browser, live_server, simulator):
+    editor = make_user(username="xiaozhang", perms=("change_menu",), password=BROWSER_PASSWORD)
+    account = make_account(members=(editor,), name="咖啡俱乐部", api_base=simulator.url)
+    account.needs_approval = True
+    account.save()
+    draft = make_menu(account, tree=CAMPAIGN_MENU, title="双十一活动", user=editor)
+    context, page, errors = signed_in(browser, live_server, editor)
+    try:
+        page.goto(live_server.url + reverse("menu_edit", args=[draft.pk]))
+        page.locator("#submit-review-link").click()
+        page.locator("#submit-review").click()
+        page.wait_for_url(live_server.url + reverse("menu_edit", args=[draft.pk]))
+        expect(page.locator("#review-bar .review-state")).to_be_visible()
+        expect(page.locator("#review-comment")).to_be_hidden()
+
+        page.locator("#f-title").press_sequentially("（改）", delay=10)
+        page.locator("#save-button").click()
+
+        # No reload: the save's answer redraws the bar.
+        expect(page.locator("#review-bar .review-state")).to_have_count(0)
+        expect(page.locator("#submit-review-link")).to_be_visible()
+        expect(page.locator("#review-comment")).to_be_visible()
+        expect(page.locator("#review-comment")).to_contain_text("revision 1")
+        assert Review.objects.get().state == "withdrawn"
+        page.locator("#submit-review-link").click()
+        page.wait_for_url("**/submit/")
+    finally:
+        context.close()
+    assert not errors, errors

@@ -324,3 +324,39 @@ def test_an_approval_outdated_by_a_change_says_to_submit_again(approval, draft):
         assert 'id="reschedule"' not in page and 'id="publish-approved"' not in page
     editor_view = client_for(approval.editor).get(reverse("review_page", args=[review.pk])).content.decode()
     assert reverse("menu_submit", args=[draft.pk]) in editor_view
+
+
+def _save(user, draft, name: str):
+    draft.refresh_from_db()
+    fields = {"title": draft.title, "revision": draft.revision, "b-0-kind": "leaf", "b-0-name": name}
+    fields |= {"b-0-type": "click", "b-0-key": "K"}
+    return client_for(user).post(reverse("menu_save", args=[draft.pk]), fields, HTTP_HX_REQUEST="true")
+
+
+def test_a_save_answers_with_the_review_bar_as_it_is_after_the_save(approval, draft):
+    submit(approval, draft)
+    answer = _save(approval.editor, draft, "Changed").content.decode()
+    bar = answer[answer.index('id="review-bar"') - 40 :]
+    assert 'hx-swap-oob="true"' in bar[:120] and "Waiting for review" not in answer
+    assert 'id="submit-review-link"' in answer and "Submit again…" in answer
+    assert "This draft left review when you saved (revision 1 was submitted)" in answer
+    # Saved again, out of review already: the bar is sent, with nothing more to say.
+    again = _save(approval.editor, draft, "Changed twice").content.decode()
+    assert 'id="review-bar" hx-swap-oob="true"' in again and "left review" not in again
+    assert 'id="review-comment" role="status" hidden hx-swap-oob="true"' in again
+
+
+def test_a_save_after_an_approval_for_a_time_says_that_publish_will_send_nothing(approval, draft):
+    review = submit(approval, draft)
+    client_for(approval.publisher).post(
+        reverse("review_approve", args=[review.pk]), {"when": "later", **_later(approval, days=1)}
+    )
+    page = editor_page(approval.editor, draft)
+    assert "saving changes now stops that publish" in page
+    answer = _save(approval.editor, draft, "After approval").content.decode()
+    assert "that publish will send nothing" in answer and 'id="review-comment"' in answer
+
+
+def test_without_review_a_save_sends_no_review_bar(team, factories):
+    menu = factories.menu(team.a, user=team.editor)
+    assert "review-bar" not in _save(team.editor, menu, "Plain").content.decode()
