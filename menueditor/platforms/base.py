@@ -249,6 +249,10 @@ class PlatformRules:
     conditional: Any = None
     # Pickers for the content a button sends (platforms/content.py ContentSupport), or None: ids typed.
     content: Any = None
+    # The phone preview's words: the account's first message in the chat (%(name)s: the account's
+    # name), or "" where the platform sends none; and what the phone shows when there is no menu.
+    greeting: Any = ""
+    no_menu_text: Any = _("No menu: followers see only the text box.")
 
     # -- the registry's entry points, filled in by each platform package ------------------------
     def client(self, account, token_store: TokenStore) -> PlatformClient:

@@ -39,6 +39,8 @@ class WeChatRules(PlatformRules):
     code = "wechat"
     label = _("WeChat")
     account = ACCOUNT
+    # The phone preview's chat opens as a new follower's does: the account's follow greeting.
+    greeting = _("Thanks for following %(name)s! Tap the menu below to get started.")
     max_buttons = 3
     max_sub_buttons = 5
     # The current page's limits: 16 bytes top level, 60 bytes sub level (older pages said 40).

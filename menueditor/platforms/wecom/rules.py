@@ -18,6 +18,9 @@ class WeComRules(PlatformRules):
     code = "wecom"
     label = _("WeCom")
     account = ACCOUNT
+    # A WeCom application has members in its visible range, not followers, and no follow greeting:
+    # its chat opens empty.
+    no_menu_text = _("No menu: members see only the text box.")
     # platforms.md: 45009, 45033 "frequency / concurrency limit, wait and retry".
     retry_later_codes = frozenset({"45009", "45033"})
     max_buttons = 3

@@ -18,6 +18,8 @@ class WeiboRules(PlatformRules):
     code = "weibo"
     label = _("Weibo")
     account = ACCOUNT
+    # A Weibo account greets a new follower too (its automatic reply to a follow).
+    greeting = _("Thanks for following %(name)s! Tap the menu below to get started.")
     # platforms.md: 10001, 10002, 10003 "platform trouble, retry later".
     retry_later_codes = frozenset({"10001", "10002", "10003"})
     max_buttons = 3
