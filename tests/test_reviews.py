@@ -472,3 +472,25 @@ def test_a_cancelled_approval_is_scheduled_again_unless_the_draft_changed(
     with pytest.raises(ReviewError, match="changed after it was approved"):
         reviews.reschedule_approved(review, publisher, soon(60))
     assert ScheduledPublish.objects.filter(state=ScheduledPublish.State.SCHEDULED).count() == 0
+
+
+def test_the_schedule_page_follows_the_same_switch_back_rule(
+    simulator, draft, everyday, factories, editor, publisher, second_publisher
+):
+    account = draft.account
+    account.second_approver = True
+    account.save()
+    review = reviews.submit(draft, editor)
+    assert reviews.approve(
+        review, second_publisher, live_fingerprint=fingerprint(draft, second_publisher)
+    ).outcome.ok
+    draft.refresh_from_db()
+    # The approved revision may be scheduled again, but not with a switch back nobody approved.
+    with pytest.raises(ScheduleError, match="neither the live menu nor approved"):
+        schedule_publish(draft, publisher, soon(60), revert_menu=everyday, revert_at=soon(120))
+    assert ScheduledPublish.objects.count() == 0
+    everyday_review = reviews.submit(everyday, publisher)
+    reviews.approve(everyday_review, second_publisher, run_at=soon(3600))
+    cancel_schedule(Review.objects.get(pk=everyday_review.pk).schedule, second_publisher)
+    schedule = schedule_publish(draft, publisher, soon(60), revert_menu=everyday, revert_at=soon(120))
+    assert switch_back_of(schedule).review.revision == everyday.revision
