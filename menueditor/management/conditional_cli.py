@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from menueditor.management.menu_cli import read_source, source_name
+from menueditor.management.menu_cli import not_a_menu, read_source, source_name
 from menueditor.models import Menu
 from menueditor.platforms.base import PlatformRules
 from menueditor.platforms.matching import DEFAULT_RULE, MatchRule
@@ -28,10 +28,7 @@ def read_menu_and_rule(path: str, platform: PlatformRules) -> tuple[MenuTree, Ma
                 _("the rule uses %(fields)s, which the platform no longer matches on: use a follower tag.")
                 % {"fields": exc.params["fields"]}
             ) from exc
-        message = " ".join(str(exc).split())
-        raise CommandError(
-            _("%(file)s is not a menu: %(reason)s") % {"file": source_name(path), "reason": message}
-        ) from exc
+        raise not_a_menu(source_name(path), exc) from exc
     return imported.tree, imported.rule or DEFAULT_RULE, imported.left_out
 
 

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from menueditor.parse_messages import explain
 from menueditor.platforms.base import PlatformRules, Problem
 from menueditor.tree import MAX_TEXT_BYTES, MenuParseError, MenuTree
 
@@ -51,10 +52,15 @@ def read_menu(path: str, platform: PlatformRules) -> MenuTree:
     try:
         return platform.parse(data)
     except MenuParseError as exc:
-        message = " ".join(str(exc).split())  # the JSON decoder's detail, kept on one line
-        raise CommandError(
-            _("%(file)s is not a menu: %(reason)s") % {"file": source_name(path), "reason": message}
-        ) from exc
+        raise not_a_menu(source_name(path), exc) from exc
+
+
+def not_a_menu(source: str, error: MenuParseError) -> CommandError:
+    """Why SOURCE is not a menu, on one line, in the sentence the editor's Import says
+    (parse_messages.explain: where and the likely cause, in the interface language, without the
+    parser's English)."""
+    reason = " ".join(explain(error).split())
+    return CommandError(_("%(file)s: %(reason)s") % {"file": source, "reason": reason})
 
 
 def problem_line(problem: Problem, platform: PlatformRules) -> str:

@@ -46,7 +46,7 @@ def test_a_plain_menu_still_imports_as_a_default_draft(account, tmp_path):
 
 @pytest.mark.parametrize(
     ("matchrule", "said"),
-    [({"sex": "1"}, "sex"), ({}, "empty"), ("2", "must be an object")],
+    [({"sex": "1"}, "sex"), ({}, "empty"), ("2", "match rule is not an object")],
 )
 def test_a_rule_the_platform_refuses_imports_nothing(account, tmp_path, matchrule, said):
     with pytest.raises(CommandError, match=said):

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from menueditor.models import Menu
+from menueditor.parse_messages import explain
 from menueditor.platforms import get_platform
-from menueditor.tree import parse_menu
+from menueditor.tree import MenuParseError, parse_menu
 
 EXAMPLES = Path(__file__).parent.parent / "platforms" / "examples"
 WECHAT_OK = EXAMPLES / "wechat_5_1_click_and_view.json"
@@ -139,10 +141,13 @@ def test_validate_reads_standard_input(monkeypatch):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("{", r"^menu\.json is not a menu: not valid JSON: Expecting"),
-        ("[]", r"^menu\.json is not a menu: expected a JSON object"),
-        ('{"button": [{"name": true}]}', r"^menu\.json is not a menu: button\[0\]\.name: expected text"),
-        ("", r"^menu\.json is not a menu: not valid JSON"),
+        ("{", r"^menu\.json: This is not JSON: line 1, column 2\. Probably a name is not in double quotes"),
+        ("[]", r'^menu\.json: This is not a menu: it is JSON, but a menu is an object with a "button" list'),
+        (
+            '{"button": [{"name": true}]}',
+            r"^menu\.json: This is not a menu: button 1 \(name\): expected text\.$",
+        ),
+        ("", r"^menu\.json: This is not JSON: line 1, column 1\. Probably a value is missing"),
     ],
 )
 def test_validate_bad_json_is_one_clear_line(tmp_path, monkeypatch, content, message):
@@ -151,6 +156,31 @@ def test_validate_bad_json_is_one_clear_line(tmp_path, monkeypatch, content, mes
     with pytest.raises(CommandError, match=message) as info:
         run("menu_validate", "--platform", "wechat", "menu.json")
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_import_of_broken_json_says_the_editors_sentence_without_the_parsers_english(
+    factories, tmp_path, monkeypatch, language
+):
+    """The same sentence as the editor's Import (parse_messages.explain), in the chosen language."""
+    factories.account(slug="shop")
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, '{"button": [\n  {"name": "a"}\n  {"name": "b"}]}')
+    with pytest.raises(CommandError) as info:
+        run("menu_import", "--account", "shop", "--language", language, "menu.json")
+    with translation.override(language):
+        with pytest.raises(MenuParseError) as parsed:
+            parse_menu('{"button": [\n  {"name": "a"}\n  {"name": "b"}]}')
+        assert str(info.value).endswith(explain(parsed.value))
+    assert str(info.value).startswith("menu.json")
+    for english in ("Expecting", "delimiter", "not valid JSON"):
+        assert english not in str(info.value)
+    if language == "en":
+        assert str(info.value) == (
+            "menu.json: This is not JSON: line 3, column 3. Probably a comma is missing between two items."
+        )
+    assert not Menu.objects.exists()
 
 
 def test_validate_an_unreadable_file_is_one_clear_line(tmp_path):
@@ -250,8 +280,11 @@ def test_import_checks_the_account_s_own_platform(factories):
 @pytest.mark.django_db
 def test_import_unreadable_json_creates_nothing(factories, tmp_path):
     factories.account(slug="shop")
-    with pytest.raises(CommandError, match="is not a menu: not valid JSON"):
+    with pytest.raises(
+        CommandError, match=r": This is not JSON: line 1, column 13\. Probably a value is missing"
+    ) as info:
         run("menu_import", "--account", "shop", write(tmp_path, '{"button": ['))
+    assert "Expecting" not in str(info.value)
     with pytest.raises(CommandError, match="cannot read"):
         run("menu_import", "--account", "shop", str(tmp_path / "nope.json"))
     assert not Menu.objects.exists()
@@ -320,7 +353,10 @@ def test_export_of_a_missing_or_broken_draft_says_so(factories):
     with pytest.raises(CommandError, match="no menu draft has the id 999"):
         run("menu_export", "999")
     menu = factories.menu(factories.account(), tree={"button": "broken"})
-    with pytest.raises(CommandError, match="the stored draft is not a menu"):
+    with pytest.raises(
+        CommandError,
+        match=r'^the stored draft: This is not a menu: it is JSON, but a menu is an object with a "button"',
+    ):
         run("menu_export", str(menu.pk))
     with pytest.raises(CommandError, match="invalid int value"):
         run("menu_export", "abc")
@@ -377,11 +413,17 @@ def test_process_validate_with_warnings_exits_0(manage):
 @pytest.mark.parametrize(
     ("stdin", "expected"),
     [
-        (b"{not json", "standard input is not a menu: not valid JSON"),
-        (b"\xff\xfe\xfa", "standard input is not a menu: not valid JSON"),
-        (b"[" * 200_000, "standard input is not a menu"),
-        (b'{"button": [{"name": "\\ud800"}]}', "standard input is not a menu"),
-        (b"", "standard input is not a menu"),
+        (
+            b"{not json",
+            "standard input: This is not JSON: line 1, column 2. Probably a name is not in double",
+        ),
+        (b"\xff\xfe\xfa", "standard input: This is not UTF-8 text."),
+        (b"[" * 200_000, "standard input: This is not a menu: nested deeper than a menu's two levels."),
+        (
+            b'{"button": [{"name": "\\ud800"}]}',
+            "standard input: This is not a menu: button 1 (name): the text",
+        ),
+        (b"", "standard input: This is not JSON: line 1, column 1."),
     ],
 )
 def test_process_validate_bad_stdin_is_one_line_without_traceback(manage, stdin, expected):

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from menueditor.management.conditional_cli import export_text
-from menueditor.management.menu_cli import add_language_argument, problem_line, summary
+from menueditor.management.menu_cli import add_language_argument, not_a_menu, problem_line, summary
 from menueditor.models import Menu
 from menueditor.platforms import get_platform
 from menueditor.tree import MenuParseError, parse_menu
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             try:
                 tree = parse_menu(menu.tree)
             except MenuParseError as exc:
-                raise CommandError(_("the stored draft is not a menu: %(reason)s") % {"reason": exc}) from exc
+                raise not_a_menu(_("the stored draft"), exc) from exc
             problems = rules.validate(tree)
             for problem in problems:
                 self.stderr.write(problem_line(problem, rules), style_func=lambda s: s)
