@@ -1,5 +1,6 @@
 """Managing drafts in Chromium, in Chinese: the account page from home, the live badge, rename,
-duplicate, archive and restore, and the badge moving after a publish.
+duplicate, archive and restore, the badge moving after a publish, and delete (asked first; a draft
+the history points at is archived instead).
 
 Set SCREENSHOTS=1 to write docs/screenshots/account-zh.png.
 """
@@ -7,6 +8,7 @@ Set SCREENSHOTS=1 to write docs/screenshots/account-zh.png.
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from menueditor.models import Menu
@@ -81,3 +83,53 @@ def test_drafts_are_renamed_duplicated_archived_and_the_live_badge_moves(
     page.wait_for_load_state()
     assert row(page, "旧的草稿").is_visible()
     assert page.locator(".archived-card").count() == 0
+
+
+def test_a_draft_is_deleted_after_asking_and_one_the_history_points_at_is_archived_instead(
+    chinese_page,  # noqa: F811
+    live_server,
+    browser_user,
+    simulator,
+):
+    page = chinese_page
+    browser_user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="menueditor", codename="delete_menu")
+    )
+    account = make_account(members=(browser_user,), name="咖啡俱乐部", slug="kafei", api_base=simulator.url)
+    spare = make_menu(account, title="试做的草稿", user=browser_user)
+    published = make_menu(account, tree=CAMPAIGN_MENU, title="双十一活动", user=browser_user)
+    assert publish_menu(published, browser_user).ok
+    account_url = live_server.url + reverse("account_page", args=["kafei"])
+    page.goto(account_url)
+
+    # Delete… asks first, on a page of its own; Cancel leads back with nothing deleted.
+    row(page, "试做的草稿").locator(f"a[href='{reverse('draft_delete', args=[spare.pk])}']").click()
+    page.wait_for_url(live_server.url + reverse("draft_delete", args=[spare.pk]))
+    question = page.locator("section.confirm")
+    assert "试做的草稿" in question.locator("h1").inner_text()
+    assert "草稿将被永久删除。线上菜单不受影响。" in question.inner_text()
+    question.get_by_role("link", name="取消").click()
+    page.wait_for_url(account_url)
+    assert row(page, "试做的草稿").count() == 1 and Menu.objects.filter(pk=spare.pk).exists()
+
+    # Asked again and confirmed: the draft is gone, from the page and for good.
+    row(page, "试做的草稿").locator(f"a[href='{reverse('draft_delete', args=[spare.pk])}']").click()
+    page.get_by_role("button", name="删除草稿").click()
+    page.wait_for_url(account_url)
+    assert "“试做的草稿”已删除。" in page.locator("ul.messages").inner_text()
+    assert row(page, "试做的草稿").count() == 0
+    assert not Menu.objects.filter(pk=spare.pk).exists()
+
+    # A draft the history points at: the question says it will be archived, and it is, its record kept.
+    row(page, "双十一活动").locator(f"a[href='{reverse('draft_delete', args=[published.pk])}']").click()
+    question = page.locator("section.confirm")
+    assert "此草稿出现在 1 条历史记录中。它将被归档而不是删除" in question.inner_text()
+    page.get_by_role("button", name="归档草稿").click()
+    page.wait_for_url(account_url)
+    assert "因此已归档而不是删除" in page.locator("ul.messages").inner_text()
+    published.refresh_from_db()
+    assert published.archived_at is not None
+    assert published.publications.count() == 1
+    archived = page.locator(".archived-card")
+    archived.locator("summary").click()
+    assert archived.get_by_role("link", name="双十一活动").is_visible()
