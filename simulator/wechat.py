@@ -404,13 +404,11 @@ class WeChat:
             return app
         if app.menu is None:
             return self.error(req, 46003)
-        out: dict[str, Any] = {
-            "menu": {"button": copy.deepcopy(app.menu.get("button")), "menuid": app.menuid}
-        }
+        out: dict[str, Any] = {"menu": {"button": _as_got(app.menu.get("button")), "menuid": app.menuid}}
         if app.conditional:
             out["conditionalmenu"] = [
                 {
-                    "button": copy.deepcopy(item["button"]),
+                    "button": _as_got(item["button"]),
                     "matchrule": _as_read_back(item["matchrule"]),
                     "menuid": item["menuid"],
                 }
@@ -500,6 +498,18 @@ def _as_selfmenu(button: dict) -> dict:
     if subs:
         return {"name": button.get("name"), "sub_button": {"list": [_as_selfmenu(s) for s in subs]}}
     return {k: copy.deepcopy(v) for k, v in button.items() if k != "sub_button"}
+
+
+def _as_got(buttons: Any) -> Any:
+    """menu/get's buttons: every one, leaves included, comes back with "sub_button": [] (platforms.md)."""
+    buttons = copy.deepcopy(buttons)
+    for button in buttons if isinstance(buttons, list) else []:
+        if isinstance(button, dict):
+            button.setdefault("sub_button", [])
+            for sub in button["sub_button"] if isinstance(button["sub_button"], list) else []:
+                if isinstance(sub, dict):
+                    sub.setdefault("sub_button", [])
+    return buttons
 
 
 def _as_read_back(rule: dict) -> dict:

@@ -276,3 +276,20 @@ def test_check_the_live_menu_now_settles_conditional_entries_too(tagged, wechat_
     went.refresh_from_db()
     lost.refresh_from_db()
     assert (went.outcome, lost.outcome) == ("success", "failure")
+
+
+def test_a_mini_program_not_linked_is_refused_by_addconditional_with_its_hint(
+    tagged, wechat_menu, wechat_account, factories, publisher
+):
+    assert publish_menu(wechat_menu, publisher).ok
+    mini = {"type": "miniprogram", "name": "小程序", "appid": "wx0000000000000abc",
+            "pagepath": "pages/index/index", "url": "https://vip.example.com/"}  # fmt: skip
+    menu = factories.menu(wechat_account, title="VIP mini", tree={"button": [mini]}, user=publisher)
+    menu.match_rule = VIP
+    menu.save()
+    outcome = publish_menu(menu, publisher)
+    assert not outcome.ok and outcome.code == "45064"
+    assert "link it in the MP console" in outcome.hint
+    assert tagged.wechat_conditional_menus == []
+    failed = Publication.objects.get(menu=menu)
+    assert failed.outcome == Publication.Outcome.FAILURE and failed.code == "45064"

@@ -51,7 +51,8 @@ def test_a_menu_changed_elsewhere_stops_the_publish_and_shows_the_difference(
     assert Publication.objects.count() == 1  # nothing was sent: only the first publish is recorded
     # The menus compared, for the two phones of pages that did not come from a review (publish again).
     assert outcome.drift_base.to_json() == parse_menu(wechat_menu.tree).to_json()
-    assert outcome.live_tree.to_json() == parse_menu(ELSEWHERE).to_json()
+    # menu/get gives leaves "sub_button": [] too: compared as menus, not as texts.
+    assert outcome.live_tree.canonical() == parse_menu(ELSEWHERE).canonical()
     assert outcome.draft_tree.to_json() == parse_menu(wechat_menu.tree).to_json()
     assert "Removed “官网” (Open web page) from menu bar position 2" in outcome.publish_changes
 

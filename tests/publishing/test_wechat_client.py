@@ -233,6 +233,22 @@ FAILURES = {
     "no-menu-api": (lambda sim, acc, settings: sim.add_fault(CREATE, errcode=48001), "48001", "unverified"),
     "restricted": (lambda sim, acc, settings: sim.add_fault(CREATE, errcode=50002), "50002", "restrict"),
     "miniprogram": (lambda sim, acc, settings: sim.linked_miniprograms.clear(), "45064", "link it"),
+    # platforms.md: 85005 appid not bound; the AppID must be lower case (40166) and the page valid (40165).
+    "miniprogram-not-bound": (
+        lambda sim, acc, settings: sim.add_fault(CREATE, errcode=85005),
+        "85005",
+        "not bound",
+    ),
+    "miniprogram-appid": (
+        lambda sim, acc, settings: sim.add_fault(CREATE, errcode=40166),
+        "40166",
+        "lower-case",
+    ),
+    "miniprogram-page": (
+        lambda sim, acc, settings: sim.add_fault(CREATE, errcode=40165),
+        "40165",
+        "page path",
+    ),
     "type-not-allowed": (
         lambda sim, acc, settings: sim.disallowed_types.add("miniprogram"),
         "40120",

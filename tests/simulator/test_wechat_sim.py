@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import threading
@@ -385,7 +386,7 @@ def test_create_stores_the_menu_exactly_as_sent_and_records_the_bytes(simulator)
     assert sent.query == {"access_token": access_token}
     assert sent.header("content-type") == "application/json; charset=utf-8"
     assert simulator.wechat_menu == menu
-    assert get(simulator, "/cgi-bin/menu/get", access_token)["menu"]["button"] == menu["button"]
+    assert get(simulator, "/cgi-bin/menu/get", access_token)["menu"]["button"] == as_got(menu["button"])
 
 
 def test_unicode_escapes_are_refused(simulator):
@@ -652,6 +653,16 @@ def test_a_refused_menu_leaves_the_live_menu_alone(simulator):
     assert simulator.refusals[-1]["code"] == 40018
 
 
+def as_got(buttons: list) -> list:
+    """Buttons as menu/get gives them back: each, leaves included, with "sub_button": []."""
+    out = copy.deepcopy(buttons)
+    for button in out:
+        button.setdefault("sub_button", [])
+        for sub in button["sub_button"]:
+            sub.setdefault("sub_button", [])
+    return out
+
+
 # --- reading and deleting -------------------------------------------------------------------------
 
 
@@ -664,7 +675,10 @@ def test_menu_get_returns_the_menu_as_sent_with_a_menuid(simulator):
     menu = json.loads(EXAMPLE_5_1)
     create(simulator, menu, access_token)
     reply = get(simulator, "/cgi-bin/menu/get", access_token)
-    assert reply["menu"]["button"] == menu["button"]
+    assert reply["menu"]["button"] == as_got(menu["button"])
+    # As platforms.md says: every button comes back with "sub_button": [], leaves included.
+    assert reply["menu"]["button"][0]["sub_button"] == []
+    assert all(sub["sub_button"] == [] for sub in reply["menu"]["button"][1]["sub_button"])
     assert isinstance(reply["menu"]["menuid"], int)
     assert "conditionalmenu" not in reply
 
@@ -755,7 +769,7 @@ def test_menu_delete_removes_every_menu(simulator):
 
 def test_setting_the_live_menu_from_a_test(simulator):
     simulator.wechat_menu = {"button": [leaf("别处")]}
-    assert get(simulator, "/cgi-bin/menu/get", token(simulator))["menu"]["button"] == [leaf("别处")]
+    assert get(simulator, "/cgi-bin/menu/get", token(simulator))["menu"]["button"] == as_got([leaf("别处")])
 
 
 # --- conditional menus ----------------------------------------------------------------------------
@@ -819,7 +833,7 @@ def test_conditional_menu_life_cycle(simulator):
 
     reply = get(simulator, "/cgi-bin/menu/get", access_token)
     [conditional] = reply["conditionalmenu"]
-    assert conditional["button"] == [leaf("粉丝")]
+    assert conditional["button"] == as_got([leaf("粉丝")])
     assert str(conditional["menuid"]) == added["menuid"]
     # menu/get names the tag rule group_id, as the platform does.
     assert conditional["matchrule"]["group_id"] == "2"

@@ -64,6 +64,15 @@ WECHAT_HINTS: dict[str, Any] = {
     ),
     "45011": _("Too many calls in a minute: wait a minute and try again."),
     "45064": _("A mini program in the menu is not linked to this account: link it in the MP console first."),
+    # Not in WeChat's menu table, but answered for a mini program button's AppID and page.
+    "40165": _(
+        "A mini program button's page path is not valid: copy it from the mini program, "
+        "like pages/index/index."
+    ),
+    "40166": _(
+        "A mini program button's AppID is not valid: it is “wx” and 16 lower-case letters and digits, "
+        "as the mini program's settings show it."
+    ),
     "46003": _(
         "No menu has been set through the API: the live menu is empty or was set in the MP web console."
     ),
