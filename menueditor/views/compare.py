@@ -198,10 +198,19 @@ def conflict_comparison(
 HISTORY_SCAN = 400
 
 
+def _sets_rule(earlier: dict[str, Any], rule: str) -> bool:
+    """Whether an earlier entry set what the followers of this rule saw: its own entries, and for a
+    conditional menu also a delete of the default menu, which deletes every conditional menu."""
+    if earlier["match_rule"] == rule:
+        return True
+    return bool(rule) and earlier["match_rule"] == "" and earlier["action"] == Publication.Action.DELETE
+
+
 def mark_history(account: Any, platform: PlatformRules, entries: list[Any]) -> None:
     """For each entry of a history page, .what_changed: the Comparison with the previous successful
-    entry of the same menu (None for entries that changed nothing live, or with nothing earlier
-    recorded to compare with); a publish's own preview then shows its changed buttons marked."""
+    entry of the same menu, for a conditional menu the same rule (None for entries that changed
+    nothing live, or with nothing earlier recorded to compare with); a publish's own preview then
+    shows its changed buttons marked."""
     success = Publication.Outcome.SUCCESS
     changing = (Publication.Action.PUBLISH, Publication.Action.DELETE)
     wanted = [e for e in entries if e.outcome == success and e.action in changing]
@@ -218,14 +227,14 @@ def mark_history(account: Any, platform: PlatformRules, entries: list[Any]) -> N
             action__in=live_state.LIVE_ACTIONS,
             created_at__lte=newest.created_at,
         )
-        .values("pk", "created_at", "match_rule")
+        .values("pk", "created_at", "match_rule", "action")
         .order_by("-created_at", "-pk")[:HISTORY_SCAN]
     )
     previous_of: dict[int, int] = {}
     for entry in wanted:
         key, rule = (entry.created_at, entry.pk), getattr(entry, "match_rule", "")
         found = next(
-            (e["pk"] for e in earlier if (e["created_at"], e["pk"]) < key and e["match_rule"] == rule), None
+            (e["pk"] for e in earlier if (e["created_at"], e["pk"]) < key and _sets_rule(e, rule)), None
         )
         if found is not None:
             previous_of[entry.pk] = found

@@ -72,3 +72,46 @@ def test_other_accounts_publications_are_not_compared(team):
     mine = record(team.a, team.publisher)
 
     assert "What this publication changed:" not in _entry(_history(team), mine.pk)
+
+
+VIP_KEY = '{"tag_id":"100"}'
+VIP_MENU = {"button": [{"type": "click", "name": "会员专享", "key": "VIP"}]}
+VIP_RENAMED = {"button": [{"type": "click", "name": "会员福利", "key": "VIP"}]}
+
+
+def test_a_conditional_entry_is_compared_with_the_previous_entry_of_the_same_rule(team):
+    record(team.a, team.publisher, tree=VIP_MENU, match_rule=VIP_KEY)
+    record(team.a, team.publisher)  # the default menu, published between them
+    renamed = record(team.a, team.publisher, tree=VIP_RENAMED, match_rule=VIP_KEY)
+    default_again = record(team.a, team.publisher, tree=RENAMED)
+
+    page = _history(team)
+
+    # Against the VIP menu before it, not the default menu published in between.
+    assert _changes(_entry(page, renamed.pk)) == [
+        ("changed", "Changed “会员专享” (menu bar position 1): renamed to “会员福利”")
+    ]
+    # And the default menu against the default menu before it, not the VIP one.
+    changes = _changes(_entry(page, default_again.pk))
+    assert ("changed", "Changed “今日歌曲” (menu bar position 1): renamed to “每日一曲”") in changes
+    assert all("会员" not in text for _kind, text in changes)
+    # Both are what is live now, each for its own followers.
+    assert "Live now" in _entry(page, renamed.pk) and "Live now" in _entry(page, default_again.pk)
+
+
+def test_after_the_default_menu_was_deleted_a_conditional_menu_starts_from_nothing(team):
+    record(team.a, team.publisher)
+    record(team.a, team.publisher, tree=VIP_MENU, match_rule=VIP_KEY)
+    record(team.a, team.publisher, tree=None, action="delete")  # deletes the VIP menu with it
+    record(team.a, team.publisher)
+    again = record(team.a, team.publisher, tree=VIP_MENU, match_rule=VIP_KEY)
+
+    entry = _entry(_history(team), again.pk)
+
+    # Not "no change" against the VIP menu the delete removed: its followers got the menu anew.
+    assert "No change for followers" not in entry
+    assert _changes(entry) == [
+        ("", "there is no menu now; a new one is created"),
+        ("added", "Added “会员专享” (Click (send key)) at menu bar position 1"),
+    ]
+    assert "Live now" in entry
