@@ -139,3 +139,33 @@ def test_the_live_set_in_chinese(chinese_page, live_server, browser_user, tagged
     expect(page.locator("#tried .phone")).to_contain_text("会员专享")
     page.mouse.move(0, 0)
     page.screenshot(path=str(screenshot_dir(tmp_path) / "live-set-zh.png"), full_page=True, caret="initial")
+
+
+def test_importing_an_addconditional_body_in_the_editor_sets_who_sees_the_draft(
+    signed_in_page: Page, live_server, browser_user, tagged, tmp_path
+):
+    import json
+
+    page = signed_in_page
+    account = make_account(members=(browser_user,), name="咖啡俱乐部", api_base=tagged.url)
+    draft = make_menu(account, title="日常菜单", user=browser_user)
+    page.goto(live_server.url + reverse("menu_edit", args=[draft.pk]))
+    expect(page.locator("#audience")).to_contain_text("the default menu")
+
+    page.get_by_text("Import or export JSON").click()
+    body = {"button": VIP_MENU["button"], "matchrule": {"tag_id": "101", "client_platform_type": "2"}}
+    page.locator("#import-text").fill(json.dumps(body, ensure_ascii=False))
+    page.locator("#import-button").click()
+
+    # The buttons are in the form (unsaved), the rule is the draft's at once: panel and phone say so.
+    expect(page.locator("#editor-message")).to_contain_text("The draft is now for: Followers tagged “员工”")
+    who = "Followers tagged “员工” (1 follower), on Android"
+    expect(page.locator("#audience")).to_have_text(f"Seen by: {who}")
+    expect(page.locator("#match-rule .who")).to_have_text(who)
+    expect(page.locator("#phone-menu")).to_contain_text("会员专享")
+    page.screenshot(path=str(tmp_path / "import-rule.png"), full_page=True, caret="initial")
+    page.locator("#save-button").click()
+    expect(page.locator("#save-status")).not_to_contain_text("Unsaved changes")
+    draft.refresh_from_db()
+    assert draft.match_rule == {"tag_id": "101", "client_platform_type": "2"}
+    assert draft.tree["button"][0]["name"] == "会员专享"
