@@ -659,6 +659,21 @@ def draft_holding(publication: Publication, user) -> Menu:
     return restore_publication(publication, user)
 
 
+def preview_republish(publication: Publication, user) -> PublishPreview:
+    """What publishing this record's menu again would change, as preview_publish says it for a
+    draft (nothing is sent and no draft is made). ValueError when the record holds no menu."""
+    try:
+        tree = publication.tree()
+    except (MenuParseError, ValueError):
+        tree = None
+    if tree is None or not tree.buttons:
+        raise ValueError(_("This record holds no menu to restore."))
+    # An unsaved draft of that menu for the same followers: what draft_holding publishes.
+    rule = json.loads(publication.match_rule) if publication.match_rule else {}
+    unsaved = Menu(account=publication.account, tree=tree.canonical().to_json(), match_rule=rule)
+    return preview_publish(unsaved, user)
+
+
 def check_connection(account: Account) -> Outcome:
     """The admin's "test connection": the client's check() (a token, where there is one, and the
     live menu)."""

@@ -146,12 +146,23 @@ def _confirm_republish(
     outcome: publishing.Outcome | None = None,
     menu: Menu | None = None,
 ) -> HttpResponse:
-    """The question before publishing an entry again; after a drift refusal, the live menu's changes
-    and what publishing would change as two phones each, with a confirmation against that live menu."""
+    """The question before publishing an entry again, with what it would change as the publish
+    review shows it; after a drift refusal, the live menu's changes and what publishing would change
+    as two phones each. Either confirms against exactly the live menu shown."""
     account = publication.account
     platform = get_platform(account.platform)
     publication.preview = preview_items(platform, tree) if tree is not None else None
     context = {"entry": publication, "account": account, "platform": platform, "outcome": outcome}
+    if outcome is None and tree is not None:
+        # Asking first: the live menu now and this one as two phones, read from the platform.
+        preview = publishing.preview_republish(publication, request.user)
+        context |= {
+            "preview": preview,
+            "drift_cmp": drift_comparison(platform, preview),
+            "review_cmp": review_comparison(platform, preview, preview.draft_tree)
+            if preview.draft_tree is not None
+            else None,
+        }
     if outcome is not None:
         context |= {
             "drift_cmp": drift_comparison(platform, outcome),

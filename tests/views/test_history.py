@@ -304,7 +304,28 @@ def test_publish_again_asks_first_showing_the_menu(team):
     assert "replaces the one followers see now" in text
     assert 'title="今日歌曲"' in text
     assert f'action="{reverse("publication_republish", args=[entry.pk])}"' in text
-    assert not team.sim.requests and not Menu.objects.exists()  # asking changed nothing
+    # Asking read the live menu and changed nothing: no menu sent, no draft made.
+    assert not team.sim.requests_to("/cgi-bin/menu/create") and not Menu.objects.exists()
+
+
+def test_publish_again_asks_with_what_it_would_change_as_two_phones(team):
+    old = publish(team, OLD_MENU)
+    publish(team, NEW_MENU)
+    client = client_for(team.publisher)
+
+    text = client.get(reverse("publication_republish", args=[old.pk])).content.decode()
+
+    assert "Followers will see these changes:" in text and 'class="drift"' not in text
+    before = text[text.index("compare-before") : text.index("</figure>", text.index("compare-before"))]
+    after = text[text.index("compare-after") : text.index("</figure>", text.index("compare-after"))]
+    assert "Live now" in before and 'title="新菜单"' in before
+    assert "After publishing" in after and 'title="今日歌曲"' in after
+    assert "Added the sub-menu “菜单” with 2 sub-buttons" in text
+    # The confirmation is against exactly the live menu shown: it publishes while that is still live.
+    fingerprint = re.search(r'name="live_fingerprint" value="([0-9a-f]+)"', text).group(1)
+    response = client.post(reverse("publication_republish", args=[old.pk]), {"live_fingerprint": fingerprint})
+    assert response.status_code == 302
+    assert parse_menu(team.sim.wechat_menu).to_json() == parse_menu(OLD_MENU).to_json()
 
 
 def test_publish_again_of_a_delete_entry_is_refused_kindly(team):
