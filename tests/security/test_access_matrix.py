@@ -59,6 +59,8 @@ APP = {
     # An empty approval publishes now; once decided, another approval is refused (409).
     "review_approve": {"POST": ("publish", {302, 409})},
     "review_publish": {"POST": ("publish", {302})},
+    # An empty form is answered beside its fields (400).
+    "review_reschedule": {"POST": ("publish", {400, 409})},
     "review_send_back": {"POST": ("publish", {400, 409})},
     "review_withdraw": {"POST": ("edit", {302})},
 }
@@ -75,9 +77,12 @@ ADMIN_PAGES = ("_changelist", "_add", "_change", "_history", "_delete", ":index"
 # The publication record is read-only for everyone, superusers included: history is not edited.
 # Failed sign-ins (django-axes) are recorded by sign-in attempts only; nobody adds one by hand.
 # The task queue (django-tasks-db) is shown, never edited: tasks come from the app only.
+# Reviews are decided on the review pages (reviews.py), never by editing a row in the admin.
 READ_ONLY_ADMIN = (
     "admin:menueditor_publication_add",
     "admin:menueditor_publication_delete",
+    "admin:menueditor_review_add",
+    "admin:menueditor_review_delete",
     "admin:axes_accessattempt_add",
     "admin:django_tasks_database_dbtaskresult_add",
     "admin:django_tasks_database_dbtaskresult_delete",

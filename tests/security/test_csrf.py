@@ -23,6 +23,7 @@ UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 REFUSED_BY_DESIGN = {
     *READ_ONLY_ADMIN,
     "admin:menueditor_publication_change",
+    "admin:menueditor_review_change",
     "admin:django_tasks_database_dbtaskresult_change",
     "admin:accounts_account_delete",
     "menu_submit",  # for those who publish by review; superusers publish directly
