@@ -70,8 +70,8 @@ WECHAT_HINTS: dict[str, Any] = {
         "like pages/index/index."
     ),
     "40166": _(
-        "A mini program button's AppID is not valid: it is “wx” and 16 lower-case letters and digits, "
-        "as the mini program's settings show it."
+        "A mini program button's AppID is not valid: it starts with “wx”, is all lower case, and is "
+        "copied from the mini program's settings."
     ),
     "46003": _(
         "No menu has been set through the API: the live menu is empty or was set in the MP web console."
