@@ -242,7 +242,7 @@ FAILURES = {
     "miniprogram-appid": (
         lambda sim, acc, settings: sim.add_fault(CREATE, errcode=40166),
         "40166",
-        "lower-case",
+        "all lower case",
     ),
     "miniprogram-page": (
         lambda sim, acc, settings: sim.add_fault(CREATE, errcode=40165),
