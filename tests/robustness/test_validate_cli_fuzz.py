@@ -71,4 +71,6 @@ def test_a_real_process_exits_1_with_a_message_and_no_traceback(content, tmp_pat
     )
     assert result.returncode == 1
     assert b"Traceback" not in result.stderr
-    assert b"not a menu" in result.stderr or b"not valid" in result.stderr
+    # The editor's Import sentence (parse_messages.explain), without the parser's English.
+    assert b"standard input: This is not " in result.stderr or b"not valid" in result.stderr
+    assert b"Expecting" not in result.stderr
