@@ -62,3 +62,16 @@ def test_a_wechat_history_says_followers_see_no_menu(factories):
         )
     page = client_for(user).get(reverse("account_history", args=["coffee"])).content.decode()
     assert "No menu: followers see only the text box." in page
+
+
+@pytest.mark.parametrize(("platform", "greets"), [("wechat", True), ("weibo", True), ("wecom", False)])
+def test_the_editors_phone_greets_only_where_the_platform_does(factories, platform, greets):
+    user = factories.user(perms=("view_menu", "change_menu"))
+    account = factories.account(platform=platform, members=(user,))
+    menu = factories.menu(account, tree=MENU)
+    client = client_for(user)
+    page = client.get(reverse("menu_edit", args=[menu.pk])).content.decode()
+    assert ("Thanks for following" in page) is greets
+    empty = client.post(reverse("menu_preview", args=[menu.pk]), {"title": "x", "revision": menu.revision})
+    assert empty.status_code == 200
+    assert str(get_platform(platform).no_menu_text) in empty.content.decode()  # a form with no buttons
