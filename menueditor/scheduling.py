@@ -168,8 +168,14 @@ def schedule_publish(
         )
         schedule.task_id = _enqueue(schedule.pk, run_at)
         schedule.save(update_fields=["task_id"])
-        if approval is not None:  # linked before the task can run
-            type(approval).objects.filter(pk=approval.pk).update(schedule=schedule)
+        if approval is not None:  # linked before the task can run, and only once
+            linked = (
+                type(approval)
+                .objects.filter(pk=approval.pk, schedule_id=approval.schedule_id)
+                .update(schedule=schedule)
+            )
+            if not linked:  # someone scheduled this approval meanwhile: this schedule is undone
+                raise ScheduleError(_("Someone else scheduled this approval a moment ago."))
         if revert_menu is not None:
             revert = ScheduledPublish.objects.create(
                 account=account,

@@ -457,6 +457,26 @@ def test_a_held_approval_is_scheduled_again_and_goes_out(simulator, draft, every
         reviews.reschedule_approved(review, publisher, soon(60))
 
 
+def test_two_publishers_scheduling_a_held_approval_again_at_once_make_one_schedule(
+    draft, editor, publisher, second_publisher
+):
+    review = reviews.submit(draft, editor)
+    cancel_schedule(reviews.approve(review, publisher, run_at=soon(600)).schedule, publisher)
+    people = [publisher, second_publisher]
+
+    def reschedule(i: int):
+        return reviews.reschedule_approved(Review.objects.get(pk=review.pk), people[i], soon(120 + i))
+
+    results = run_together(reschedule, 2)
+
+    won = [r for r in results if isinstance(r, ScheduledPublish)]
+    lost = [r for r in results if isinstance(r, ReviewError)]
+    assert (len(won), len(lost)) == (1, 1), results
+    review.refresh_from_db()
+    assert review.schedule == won[0]
+    assert ScheduledPublish.objects.filter(state=ScheduledPublish.State.SCHEDULED).count() == 1
+
+
 def test_a_cancelled_approval_is_scheduled_again_unless_the_draft_changed(
     draft, editor, publisher, factories
 ):
