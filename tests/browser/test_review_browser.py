@@ -158,7 +158,7 @@ def test_a_save_takes_the_draft_out_of_review_and_the_bar_says_so_at_once(browse
         expect(page.locator("#review-bar .review-state")).to_have_count(0)
         expect(page.locator("#submit-review-link")).to_be_visible()
         expect(page.locator("#review-comment")).to_be_visible()
-        expect(page.locator("#review-comment")).to_contain_text("revision 1")
+        expect(page.locator("#review-comment")).to_contain_text("第 1 版")  # the browser speaks Chinese
         assert Review.objects.get().state == "withdrawn"
         page.locator("#submit-review-link").click()
         page.wait_for_url("**/submit/")
