@@ -304,23 +304,6 @@ def settle_interrupted(account: Account, client) -> int:
     return resolve_interrupted(account, _live_set(account, client)) if waiting else 0
 
 
-def _record(
-    account, *, action, outcome, user, rule: MatchRule, menu=None, payload="", code="", message="", hint=""
-):
-    return Publication.objects.create(
-        account=account,
-        menu=menu,
-        action=action,
-        payload=payload,
-        user=user if user is not None and user.is_authenticated else None,
-        outcome=outcome,
-        code=str(code)[:32],
-        message=message,
-        hint=hint,
-        match_rule=rule.key,
-    )
-
-
 # -- publishing a conditional draft ---------------------------------------------------------------------
 
 
@@ -364,19 +347,9 @@ def publish_conditional(
             try:
                 live = _live_set(account, client)
             except PlatformError as error:
-                publication = _record(
-                    account,
-                    action=action,
-                    outcome=Publication.Outcome.FAILURE,
-                    user=user,
-                    rule=rule,
-                    menu=menu,
-                    payload=payload,
-                    code=error.code,
-                    message=error.message,
-                    hint=error.hint,
+                return publishing._failure(
+                    account, error, action=action, user=user, menu=menu, payload=payload, match_rule=rule.key
                 )
-                return publishing.Outcome(False, error.code, error.message, error.hint, publication)
             resolve_interrupted(account, live)
             live_tree = live.tree_for(rule)
             if if_live is not None and not confirm_drift:
@@ -405,12 +378,12 @@ def publish_conditional(
                 return _checks_outcome(checks)
             replaced = live.for_rule(rule)
             # Committed before the call: whatever happens next, the history shows this publish.
-            pending = _record(
+            pending = publishing._record(
                 account,
                 action=action,
                 outcome=Publication.Outcome.PENDING,
                 user=user,
-                rule=rule,
+                match_rule=rule.key,
                 menu=menu,
                 payload=payload,
             )
@@ -532,12 +505,12 @@ def delete_conditional(account: Account, user, menuid: str) -> publishing.Outcom
                 return publishing.Outcome(
                     False, "gone", "", _("That conditional menu is no longer live: it was deleted already.")
                 )
-            pending = _record(
+            pending = publishing._record(
                 account,
                 action=action,
                 outcome=Publication.Outcome.PENDING,
                 user=user,
-                rule=item.rule,
+                match_rule=item.rule.key,
                 payload=conditional.payload_text(item.tree, item.rule),
                 message=f"menuid {item.menuid}",
             )
@@ -580,12 +553,12 @@ def pull_conditional(account: Account, user, menuid: str) -> publishing.PullResu
         updated_by=user if user is not None and user.is_authenticated else None,
     )
     hint = _("The live conditional menu is now a new draft for the same followers.")
-    publication = _record(
+    publication = publishing._record(
         account,
         action=Publication.Action.PULL,
         outcome=Publication.Outcome.SUCCESS,
         user=user,
-        rule=item.rule,
+        match_rule=item.rule.key,
         menu=menu,
         payload=conditional.payload_text(item.tree, item.rule),
         code="ok",

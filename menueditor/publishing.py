@@ -169,7 +169,10 @@ def _unreadable(exc: Exception) -> PlatformError:
     )
 
 
-def _record(account, *, action, outcome, user, menu=None, payload="", code="", message="", hint=""):
+def _record(
+    account, *, action, outcome, user, menu=None, payload="", code="", message="", hint="", match_rule=""
+):
+    """One history entry; match_rule names the conditional menu it acted on ("" for the default)."""
     return Publication.objects.create(
         account=account,
         menu=menu,
@@ -180,6 +183,7 @@ def _record(account, *, action, outcome, user, menu=None, payload="", code="", m
         code=str(code)[:32],
         message=message,
         hint=hint,
+        match_rule=match_rule,
     )
 
 
@@ -211,7 +215,7 @@ def _finish_failure(publication: Publication, error: PlatformError) -> Outcome:
     return Outcome(False, error.code, error.message, error.hint, publication, pending=unknown)
 
 
-def _failure(account, error: PlatformError, *, action, user, menu=None, payload="") -> Outcome:
+def _failure(account, error: PlatformError, *, action, user, menu=None, payload="", match_rule="") -> Outcome:
     publication = _record(
         account,
         action=action,
@@ -222,6 +226,7 @@ def _failure(account, error: PlatformError, *, action, user, menu=None, payload=
         code=error.code,
         message=error.message,
         hint=error.hint,
+        match_rule=match_rule,
     )
     logger.warning(
         "%s on %s failed: %s %s", action, account.slug, error.code, error.message.replace("\n", " ")[:300]
