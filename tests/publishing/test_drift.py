@@ -42,7 +42,8 @@ def test_a_menu_changed_elsewhere_stops_the_publish_and_shows_the_difference(
     # Matched by name, not slot: the button kept its name and got another key; the sub-menu went.
     assert outcome.changes == [
         "Removed the sub-menu “菜单” and its 2 sub-buttons (“搜索”, “赞一下我们”) from menu bar position 2",
-        "Changed “今日歌曲” (menu bar position 1): Key changed from “V1001_TODAY_MUSIC” to “CHANGED_ELSEWHERE”",
+        "Changed “今日歌曲” (menu bar position 1): "
+        "Key changed from “V1001_TODAY_MUSIC” to “CHANGED_ELSEWHERE”",
         "Added “官网” (Open web page) at menu bar position 2",
     ]
     assert len(simulator.requests_to("/cgi-bin/menu/create")) == creates
@@ -113,8 +114,8 @@ def test_preview_shows_what_will_change_and_the_drift(simulator, wechat_menu, pu
     assert drifted.drift is True
     assert drifted.drift_changes
     assert (
-        "Changed “今日歌曲” (menu bar position 1): Key changed from “CHANGED_ELSEWHERE” to “V1001_TODAY_MUSIC”"
-        in drifted.changes
+        "Changed “今日歌曲” (menu bar position 1): "
+        "Key changed from “CHANGED_ELSEWHERE” to “V1001_TODAY_MUSIC”" in drifted.changes
     )
     assert "Removed “官网” (Open web page) from menu bar position 2" in drifted.changes
     assert (
