@@ -164,8 +164,9 @@ def test_importing_an_addconditional_body_in_the_editor_sets_who_sees_the_draft(
     expect(page.locator("#match-rule .who")).to_have_text(who)
     expect(page.locator("#phone-menu")).to_contain_text("会员专享")
     page.screenshot(path=str(tmp_path / "import-rule.png"), full_page=True, caret="initial")
-    page.locator("#save-button").click()
-    expect(page.locator("#save-status")).not_to_contain_text("Unsaved changes")
+    with page.expect_response(lambda r: r.url.endswith("/save/") and r.request.method == "POST"):
+        page.locator("#save-button").click()
+    expect(page.locator("#save-status")).to_contain_text("Saved")
     draft.refresh_from_db()
     assert draft.match_rule == {"tag_id": "101", "client_platform_type": "2"}
     assert draft.tree["button"][0]["name"] == "会员专享"

@@ -119,7 +119,7 @@ def test_a_platform_failure_is_said_in_the_picker_and_the_typed_id_still_works(
     field.fill("MEDIA_BY_HAND")
     expect(page.locator("#card-0 .picker-chosen")).to_contain_text("sent as typed")
     page.get_by_role("button", name="Save draft").click()
-    expect(page.locator("#save-status")).to_contain_text("Saved")
+    expect(page.locator("#save-status")).to_contain_text("Saved · revision 2")  # the save's answer
     menu.refresh_from_db()
     assert menu.tree["button"][0]["media_id"] == "MEDIA_BY_HAND"
 
