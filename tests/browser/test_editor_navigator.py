@@ -12,6 +12,7 @@ import re
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from menueditor.models import Menu
 from tests.browser.test_editor_browser import name_input, open_button, preview_item, type_into
@@ -125,6 +126,23 @@ def in_view(page: Page, selector: str) -> bool:
     )
 
 
+def settles_in_view(page: Page, selector: str, timeout: float = 5000) -> bool:
+    """in_view once the page has settled: a focus scroll or a sticky column may still be moving."""
+    try:
+        page.wait_for_function(
+            """selector => {
+                const box = document.querySelector(selector)?.getBoundingClientRect();
+                return !!box && box.top >= 0 && box.left >= 0
+                    && box.bottom <= window.innerHeight && box.right <= window.innerWidth;
+            }""",
+            arg=selector,
+            timeout=timeout,
+        )
+    except PlaywrightTimeoutError:
+        return False
+    return True
+
+
 @pytest.mark.parametrize(
     "viewport", [LAPTOP, TABLET, TABLET_LANDSCAPE], ids=["1280x720", "768x1024", "1024x768"]
 )
@@ -147,10 +165,10 @@ def test_select_a_sub_button_in_the_phone_and_edit_it_with_the_phone_and_save_in
     expect(page.locator("#card-2\\.4 .card-name")).to_have_text("帮助中心")
     type_into(page, page.locator("#f-b-2-s-4-url"), "https://example.com/help")
     # Where the person is editing, the phone and Save are on screen too.
-    assert in_view(page, "#f-b-2-s-4-url")
-    assert in_view(page, "#phone-menu"), page.locator("#phone-menu").bounding_box()
-    assert in_view(page, "#save-button")
-    assert in_view(page, "#undo-button")
+    assert settles_in_view(page, "#f-b-2-s-4-url")
+    assert settles_in_view(page, "#phone-menu"), page.locator("#phone-menu").bounding_box()
+    assert settles_in_view(page, "#save-button")
+    assert settles_in_view(page, "#undo-button")
     # The whole editor of a full menu is at most two screens high (on the laptop and the tablet).
     height = page.evaluate("document.documentElement.scrollHeight")
     print(f"page height at {viewport['width']}x{viewport['height']}: {height} px")
